@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url'
+import swagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { systemClock, type Clock } from './clock.js'
+import type { Config } from './config.js'
+import store from './db/store.js'
+import { errorHandler, notFoundHandler } from './errors.js'
+import apiKeys from './routes/api-keys.js'
+import mock from './routes/mock.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clock: Clock
+  }
+}
+
+export const documentPath = fileURLToPath(new URL('../openapi/openapi.yaml', import.meta.url))
+
+export interface AppOptions {
+  clock?: Clock
+  /** Where logs go (tests capture them); stdout by default. */
+  logStream?: NodeJS.WritableStream
+}
+
+// Builds the app without listening and without touching process state, so that a test can build
+// as many independent servers as it likes. app.close() closes everything it opened.
+export function buildApp (config: Config, { clock = systemClock, logStream }: AppOptions = {}): FastifyInstance {
+  const logger: FastifyServerOptions['logger'] = {
+    level: config.logLevel,
+    // Fastify's request serialiser logs no headers; this keeps a secret out even if one is added.
+    redact: { paths: ['req.headers["x-portkey-api-key"]', 'req.headers.authorization'], censor: '[redacted]' },
+    ...(logStream ? { stream: logStream } : {}),
+  }
+  const app = Fastify({
+    logger,
+    routerOptions: { ignoreTrailingSlash: true },
+    // Only the methods the document lists: no implicit HEAD twin of every GET.
+    exposeHeadRoute: false,
+    // While closing, in-flight and late requests are still answered in Portkey's shape rather than
+    // with the framework's own 503 body.
+    return503OnClosing: false,
+  })
+
+  app.decorate('clock', clock)
+  app.decorateRequest('caller', null as never)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+
+  // Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET:
+  // an empty body is no body, anything else goes to Fastify's own safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined)
+    else parseJson(request, body as string, done)
+  })
+
+  app.register(swagger, { mode: 'static', specification: { path: documentPath, baseDir: fileURLToPath(new URL('../openapi', import.meta.url)) } })
+  app.register(store, { path: config.db, dev: { admin: config.adminApiKey, workspace: config.workspaceApiKey, user: config.userApiKey } })
+  app.register(apiKeys)
+  app.register(mock)
+  return app
+}

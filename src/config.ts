@@ -1,0 +1,107 @@
+import { parseArgs } from 'node:util'
+import { Type, type Static } from '@sinclair/typebox'
+import { Ajv } from 'ajv'
+import { MIN_SECRET_LENGTH } from './secrets.js'
+
+// Every setting, once: its schema and default, its flag and environment variable, and its help text.
+// A flag wins over the environment, which wins over the default.
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const Secret = (fallback: string) => Type.String({ minLength: MIN_SECRET_LENGTH, default: fallback })
+
+export const Config = Type.Object({
+  host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8788 }),
+  db: Type.String({ minLength: 1, default: ':memory:' }),
+  logLevel: Type.Unsafe<typeof LOG_LEVELS[number]>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }),
+  adminApiKey: Secret('admin-dev-key-portkey-mock-000001'),
+  workspaceApiKey: Secret('workspace-dev-key-portkey-mock-0002'),
+  userApiKey: Secret('user-dev-key-portkey-mock-000003'),
+})
+export type Config = Static<typeof Config>
+
+interface Setting {
+  key: keyof Config
+  flag?: string
+  env: string
+  help: string
+}
+
+// Secrets have no flag: a flag's value shows in `ps` and in shell history.
+export const SETTINGS: Setting[] = [
+  { key: 'host', flag: 'host', env: 'PORTKEY_MOCK_HOST', help: 'Address to listen on (0.0.0.0 in the container)' },
+  { key: 'port', flag: 'port', env: 'PORTKEY_MOCK_PORT', help: 'Port to listen on (0 picks a free one)' },
+  { key: 'db', flag: 'db', env: 'PORTKEY_MOCK_DB', help: 'SQLite file to keep the store in (WAL); :memory: starts afresh each time' },
+  { key: 'logLevel', flag: 'log-level', env: 'PORTKEY_MOCK_LOG_LEVEL', help: `One of ${LOG_LEVELS.join(', ')}` },
+  { key: 'adminApiKey', env: 'PORTKEY_MOCK_ADMIN_API_KEY', help: 'Secret of the seeded organisation admin key' },
+  { key: 'workspaceApiKey', env: 'PORTKEY_MOCK_WORKSPACE_API_KEY', help: 'Secret of the seeded workspace-service key' },
+  { key: 'userApiKey', env: 'PORTKEY_MOCK_USER_API_KEY', help: 'Secret of the seeded workspace-user key' },
+]
+
+export class ConfigError extends Error {}
+
+export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'serve', config: Config }
+
+const check = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true }).compile<Config>(Config)
+
+/** The defaults, with some settings replaced; what tests and the benchmark build apps from. */
+export function defaultConfig (overrides: Partial<Config> = {}): Config {
+  return validate({ ...overrides }, key => key)
+}
+
+export function parseCommand (argv: string[], env: NodeJS.ProcessEnv): Command {
+  const options: Record<string, { type: 'string' | 'boolean', short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+  }
+  for (const setting of SETTINGS) if (setting.flag) options[setting.flag] = { type: 'string' }
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values as typeof values
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\nRun with --help to see the options.`)
+  }
+  if (values.help) return { kind: 'help' }
+  if (values.version) return { kind: 'version' }
+
+  const raw: Record<string, unknown> = {}
+  for (const setting of SETTINGS) {
+    const fromFlag = setting.flag ? values[setting.flag] : undefined
+    const value = fromFlag ?? env[setting.env]
+    if (value !== undefined) raw[setting.key] = value
+  }
+  const describe = (key: string) => {
+    const setting = SETTINGS.find(s => s.key === key)
+    return setting ? [setting.flag && `--${setting.flag}`, setting.env].filter(Boolean).join(' / ') : key
+  }
+  return { kind: 'serve', config: validate(raw, describe) }
+}
+
+// Coerces strings from flags and the environment, fills defaults, and names every bad setting.
+function validate (candidate: Record<string, unknown>, describe: (key: string) => string): Config {
+  if (check(candidate)) return candidate
+  const lines = (check.errors ?? []).map(e => {
+    const allowed = e.params.allowedValues as unknown[] | undefined
+    return `  ${describe(e.instancePath.slice(1))}: ${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`
+  })
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+}
+
+export function helpText (): string {
+  const rows = SETTINGS.map(s => {
+    const name = s.flag ? `--${s.flag} <value>` : '(environment only)'
+    const fallback = Config.properties[s.key].default
+    return `  ${name.padEnd(20)} ${s.env.padEnd(32)} ${s.help} [default: ${fallback}]`
+  })
+  return [
+    'Usage: portkey-mock [options]',
+    '',
+    'A local stand-in for Portkey\'s control-plane admin API (API keys), on a seeded SQLite store.',
+    '',
+    `  ${'option'.padEnd(20)} ${'environment variable'.padEnd(32)} meaning`,
+    ...rows,
+    `  ${'-h, --help'.padEnd(20)} ${''.padEnd(32)} Show this help`,
+    `  ${'-v, --version'.padEnd(20)} ${''.padEnd(32)} Show the version`,
+    '',
+  ].join('\n')
+}

@@ -1,0 +1,201 @@
+import type { ApiKeyDefaults, ApiKeyObject, RateLimit, UsageLimits } from '../schemas/generated.js'
+import type { Db } from './open.js'
+
+export type ApiKeyType = ApiKeyObject['type']
+export const API_KEY_TYPES: readonly ApiKeyType[] = ['organisation-service', 'workspace-service', 'workspace-user']
+
+/** An API key as the store holds it: timestamps in epoch milliseconds, `expired` not yet derived. */
+export interface ApiKey {
+  id: string
+  organisation_id: string
+  workspace_id: string | null
+  user_id: string | null
+  type: ApiKeyType
+  name: string
+  description: string | null
+  masked_key: string
+  status: 'active' | 'exhausted'
+  creation_mode: ApiKeyObject['creation_mode']
+  rate_limits: RateLimit[]
+  usage_limits: UsageLimits | null
+  reset_usage: number | null
+  expires_at: number | null
+  last_reset_at: number | null
+  alert_emails: string[] | null
+  expiry_enforced: 0 | 1
+  allow_config_override: 0 | 1 | null
+  api_key_defaults_id: string | null
+  scopes: string[]
+  defaults: ApiKeyDefaults
+  created_at: number
+  last_updated_at: number
+}
+
+export interface ListQuery {
+  organisationId: string
+  /** Only this workspace's keys; null for the whole organisation. */
+  workspaceId: string | null
+  types: readonly ApiKeyType[]
+  limit: number
+  offset: number
+}
+
+type Row = Omit<ApiKey, 'rate_limits' | 'usage_limits' | 'alert_emails' | 'scopes' | 'defaults'> & {
+  rate_limits: string
+  usage_limits: string | null
+  alert_emails: string | null
+  scopes: string
+  defaults_metadata: string | null
+  defaults_config_id: string | null
+}
+
+const json = <T>(text: string | null): T | null => text === null ? null : JSON.parse(text) as T
+
+const decode = (row: Row): ApiKey => ({
+  id: row.id,
+  organisation_id: row.organisation_id,
+  workspace_id: row.workspace_id,
+  user_id: row.user_id,
+  type: row.type,
+  name: row.name,
+  description: row.description,
+  masked_key: row.masked_key,
+  status: row.status,
+  creation_mode: row.creation_mode,
+  rate_limits: JSON.parse(row.rate_limits) as RateLimit[],
+  usage_limits: json<UsageLimits>(row.usage_limits),
+  reset_usage: row.reset_usage,
+  expires_at: row.expires_at,
+  last_reset_at: row.last_reset_at,
+  alert_emails: json<string[]>(row.alert_emails),
+  expiry_enforced: row.expiry_enforced,
+  allow_config_override: row.allow_config_override,
+  api_key_defaults_id: row.api_key_defaults_id,
+  scopes: JSON.parse(row.scopes) as string[],
+  defaults: { metadata: json<Record<string, string>>(row.defaults_metadata), config_id: row.defaults_config_id },
+  created_at: row.created_at,
+  last_updated_at: row.last_updated_at,
+})
+
+const encode = (key: ApiKey): Row => {
+  const { defaults, ...rest } = key
+  return {
+    ...rest,
+    rate_limits: JSON.stringify(key.rate_limits),
+    usage_limits: key.usage_limits && JSON.stringify(key.usage_limits),
+    alert_emails: key.alert_emails && JSON.stringify(key.alert_emails),
+    scopes: JSON.stringify(key.scopes),
+    defaults_metadata: defaults.metadata && JSON.stringify(defaults.metadata),
+    defaults_config_id: defaults.config_id,
+  }
+}
+
+// The list statements take exactly three types, so that one prepared statement serves every caller;
+// a shorter list repeats its first type, which `IN` ignores.
+const threeTypes = (types: readonly ApiKeyType[]): [ApiKeyType, ApiKeyType, ApiKeyType] =>
+  [types[0], types[1] ?? types[0], types[2] ?? types[0]]
+
+const ORDER = 'ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?'
+
+export class ApiKeyRepository {
+  readonly #findById
+  readonly #findBySecret
+  readonly #pageOfOrganisation
+  readonly #pageOfWorkspace
+  readonly #totalOfOrganisation
+  readonly #totalOfWorkspace
+  readonly #insert
+  readonly #insertSecret
+  readonly #db
+
+  constructor (db: Db) {
+    this.#db = db
+    this.#findById = db.prepare<[string], Row>('SELECT * FROM api_keys WHERE id = ?')
+    this.#findBySecret = db.prepare<[Buffer, number], Row>(`
+      SELECT k.* FROM api_key_secrets s JOIN api_keys k ON k.id = s.api_key_id
+      WHERE s.key_hash = ? AND (s.expires_at IS NULL OR s.expires_at > ?)`)
+    this.#pageOfOrganisation = db.prepare<[string, string, string, string, number, number], Row>(
+      `SELECT * FROM api_keys WHERE organisation_id = ? AND type IN (?, ?, ?) ${ORDER}`)
+    this.#pageOfWorkspace = db.prepare<[string, string, string, string, number, number], Row>(
+      `SELECT * FROM api_keys WHERE workspace_id = ? AND type IN (?, ?, ?) ${ORDER}`)
+    this.#totalOfOrganisation = db.prepare<[string, string, string, string], number>(
+      'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND type IN (?, ?, ?)').pluck()
+    this.#totalOfWorkspace = db.prepare<[string, string, string, string, string], number>(
+      'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ? AND type IN (?, ?, ?)').pluck()
+    this.#insert = db.prepare<Row>(`
+      INSERT INTO api_keys (id, organisation_id, workspace_id, user_id, type, name, description, masked_key, status,
+        creation_mode, rate_limits, usage_limits, reset_usage, expires_at, last_reset_at, alert_emails, expiry_enforced,
+        allow_config_override, api_key_defaults_id, scopes, defaults_metadata, defaults_config_id, created_at, last_updated_at)
+      VALUES (@id, @organisation_id, @workspace_id, @user_id, @type, @name, @description, @masked_key, @status,
+        @creation_mode, @rate_limits, @usage_limits, @reset_usage, @expires_at, @last_reset_at, @alert_emails, @expiry_enforced,
+        @allow_config_override, @api_key_defaults_id, @scopes, @defaults_metadata, @defaults_config_id, @created_at, @last_updated_at)`)
+    this.#insertSecret = db.prepare<[Buffer, string, number]>(
+      'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
+  }
+
+  findById (id: string): ApiKey | undefined {
+    const row = this.#findById.get(id)
+    return row && decode(row)
+  }
+
+  /** The key a secret authenticates as at `now`, whatever the key's own status. */
+  findBySecret (keyHash: Buffer, now: number): ApiKey | undefined {
+    const row = this.#findBySecret.get(keyHash, now)
+    return row && decode(row)
+  }
+
+  list ({ organisationId, workspaceId, types, limit, offset }: ListQuery): { total: number, keys: ApiKey[] } {
+    const [a, b, c] = threeTypes(types)
+    const total = workspaceId === null
+      ? this.#totalOfOrganisation.get(organisationId, a, b, c)!
+      : this.#totalOfWorkspace.get(organisationId, workspaceId, a, b, c)!
+    // Past the last match nothing is read, and no offset beyond SQLite's integers reaches it.
+    if (offset >= total) return { total, keys: [] }
+    const rows = workspaceId === null
+      ? this.#pageOfOrganisation.all(organisationId, a, b, c, limit, offset)
+      : this.#pageOfWorkspace.all(workspaceId, a, b, c, limit, offset)
+    return { total, keys: rows.map(decode) }
+  }
+
+  /** Stores a new key with the digest of its secret, together or not at all. */
+  insert (key: ApiKey, keyHash: Buffer): void {
+    this.#db.transaction(() => {
+      this.#insert.run(encode(key))
+      this.#insertSecret.run(keyHash, key.id, key.created_at)
+    })()
+  }
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+export const isExpired = (key: ApiKey, now: number): boolean => key.expires_at !== null && key.expires_at <= now
+
+/** The one mapping from the store to Portkey's ApiKeyObject, fields in the live API's order. */
+export function toApiKeyObject (key: ApiKey, now: number): ApiKeyObject {
+  return {
+    id: key.id,
+    key: key.masked_key,
+    name: key.name,
+    description: key.description,
+    type: key.type,
+    organisation_id: key.organisation_id,
+    workspace_id: key.workspace_id,
+    user_id: key.user_id,
+    status: isExpired(key, now) ? 'expired' : key.status,
+    created_at: iso(key.created_at),
+    last_updated_at: iso(key.last_updated_at),
+    creation_mode: key.creation_mode,
+    rate_limits: key.rate_limits,
+    usage_limits: key.usage_limits,
+    reset_usage: key.reset_usage,
+    expires_at: key.expires_at === null ? null : iso(key.expires_at),
+    last_reset_at: key.last_reset_at === null ? null : iso(key.last_reset_at),
+    alert_emails: key.alert_emails,
+    expiry_enforced: key.expiry_enforced,
+    allow_config_override: key.allow_config_override,
+    api_key_defaults_id: key.api_key_defaults_id,
+    scopes: key.scopes,
+    defaults: key.defaults,
+    object: 'api-key',
+  }
+}

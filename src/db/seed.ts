@@ -1,0 +1,162 @@
+import { createHash } from 'node:crypto'
+import { hashSecret, maskSecret } from '../secrets.js'
+import type { ApiKey, ApiKeyRepository, ApiKeyType } from './api-keys.js'
+import type { Db } from './open.js'
+import type { OrganisationRepository } from './organisations.js'
+
+// The built-in store a newcomer meets: one organisation, two workspaces, three users and keys of
+// every type, status and shape of limits. Ids and times are fixed so that docs and tests can name them.
+
+export interface DevSecrets { admin: string, workspace: string, user: string }
+
+const ACTIONS = ['list', 'read', 'create', 'update', 'delete', 'rotate']
+const scopes = (families: string[], actions = ACTIONS) => families.flatMap(f => actions.map(a => `${f}_api_keys.${a}`))
+const at = (iso: string) => Date.parse(iso)
+
+export const SEED = {
+  organisation: { id: '8f2b6c1e-3d4a-4b5c-9e6f-7a8b9c0d1e2f', name: 'Acme Inc' },
+  workspaces: {
+    shared: { id: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d', slug: 'ws-shared-7c41e9', name: 'Shared' },
+    research: { id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', slug: 'ws-research-b2d8f0', name: 'Research' },
+  },
+  users: {
+    alice: { id: '3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f', email: 'alice@acme.test', first_name: 'Alice', last_name: 'Admin' },
+    bob: { id: '4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f80', email: 'bob@acme.test', first_name: 'Bob', last_name: 'Builder' },
+    carol: { id: '5e6f7a8b-9c0d-4e1f-a2b3-4c5d6e7f8091', email: 'carol@acme.test', first_name: 'Carol', last_name: 'Chen' },
+  },
+  apiKeys: {
+    admin: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000001',
+    workspaceService: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000002',
+    workspaceUser: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000003',
+    reporting: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000004',
+    exhausted: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000005',
+    researchPipeline: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000006',
+    expired: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000007',
+    carol: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000008',
+    autoProvisioned: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000009',
+    sharedCi: 'c2a7e0b4-1f3d-4e5a-8b6c-00000000000a',
+  },
+} as const
+
+const { organisation, workspaces, users, apiKeys: ids } = SEED
+const ORGANISATION_CREATED = at('2025-01-06T08:00:00.000Z')
+
+type SeedKey = Partial<ApiKey> & Pick<ApiKey, 'id' | 'type' | 'name' | 'scopes' | 'created_at'>
+
+function apiKey (key: SeedKey): ApiKey {
+  return {
+    organisation_id: organisation.id,
+    workspace_id: null,
+    user_id: null,
+    description: null,
+    masked_key: '',
+    status: 'active',
+    creation_mode: 'ui',
+    rate_limits: [],
+    usage_limits: null,
+    reset_usage: null,
+    expires_at: null,
+    last_reset_at: null,
+    alert_emails: null,
+    expiry_enforced: 0,
+    allow_config_override: null,
+    api_key_defaults_id: null,
+    defaults: { metadata: null, config_id: null },
+    last_updated_at: key.created_at,
+    ...key,
+  }
+}
+
+const inWorkspace = (workspace: { id: string }, type: ApiKeyType = 'workspace-service') => ({ type, workspace_id: workspace.id })
+
+// The keys other than the three dev keys get secrets derived from their ids: stable masks, and
+// nobody is meant to use them.
+const derivedSecret = (id: string) => createHash('sha256').update(`portkey-mock seed ${id}`).digest('base64url').slice(0, 32)
+
+export function seed (db: Db, organisations: OrganisationRepository, apiKeys: ApiKeyRepository, dev: DevSecrets): void {
+  const keys: [SeedKey, string][] = [
+    [{
+      id: ids.admin, type: 'organisation-service', name: 'Admin API key',
+      description: 'Organisation admin key: manages every API key of Acme Inc',
+      scopes: scopes(['organisation_service', 'workspace_service', 'workspace_user']),
+      created_at: at('2025-01-06T09:00:00.000Z'),
+    }, dev.admin],
+    [{
+      id: ids.workspaceService, ...inWorkspace(workspaces.shared), name: 'Shared workspace service key',
+      scopes: [...scopes(['workspace_service', 'workspace_user']), 'completions.write'],
+      rate_limits: [{ type: 'requests', unit: 'rpm', value: 600 }],
+      created_at: at('2025-02-03T10:15:00.000Z'), last_updated_at: at('2025-03-01T12:00:00.000Z'),
+    }, dev.workspace],
+    [{
+      id: ids.workspaceUser, ...inWorkspace(workspaces.shared, 'workspace-user'), user_id: users.alice.id,
+      name: "Alice's key", scopes: ['completions.write', 'logs.view'],
+      created_at: at('2025-02-03T10:15:00.000Z'),
+    }, dev.user],
+    [{
+      id: ids.reporting, type: 'organisation-service', name: 'Reporting (read-only)',
+      description: 'Lists and reads keys for the audit dashboard',
+      scopes: scopes(['organisation_service', 'workspace_service', 'workspace_user'], ['list', 'read']),
+      created_at: at('2025-03-10T14:30:00.000Z'),
+    }, derivedSecret(ids.reporting)],
+    [{
+      id: ids.exhausted, ...inWorkspace(workspaces.shared), name: 'Batch jobs (budget spent)', status: 'exhausted',
+      scopes: ['completions.write'],
+      usage_limits: {
+        credit_limit: 100, type: 'cost', alert_threshold: 80, periodic_reset: 'monthly',
+        periodic_reset_days: null, next_usage_reset_at: '2026-12-01T00:00:00.000Z',
+      },
+      reset_usage: 0, last_reset_at: at('2025-11-01T00:00:00.000Z'), alert_emails: ['finance@acme.test'],
+      created_at: at('2025-04-14T16:45:00.000Z'), last_updated_at: at('2025-11-01T00:00:00.000Z'),
+    }, derivedSecret(ids.exhausted)],
+    [{
+      id: ids.researchPipeline, ...inWorkspace(workspaces.research), name: 'Research pipeline',
+      description: 'Pinned to the staging config',
+      scopes: ['completions.write', 'configs.read'],
+      rate_limits: [{ type: 'requests', unit: 'rpm', value: 100 }, { type: 'tokens', unit: 'rpd', value: 1000000 }],
+      expires_at: at('2099-12-31T23:59:59.000Z'), expiry_enforced: 1, allow_config_override: 0,
+      api_key_defaults_id: 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6',
+      defaults: { metadata: { team: 'research', environment: 'staging' }, config_id: 'pc-research-9f2e1a' },
+      created_at: at('2025-06-02T09:20:00.000Z'),
+    }, derivedSecret(ids.researchPipeline)],
+    [{
+      id: ids.expired, ...inWorkspace(workspaces.research, 'workspace-user'), user_id: users.bob.id,
+      name: "Bob's old key", scopes: ['completions.write'],
+      expires_at: at('2025-09-30T00:00:00.000Z'), expiry_enforced: 1,
+      created_at: at('2025-07-21T08:00:00.000Z'),
+    }, derivedSecret(ids.expired)],
+    // These two share created_at: the list breaks the tie by id, descending.
+    [{
+      id: ids.carol, ...inWorkspace(workspaces.research, 'workspace-user'), user_id: users.carol.id,
+      name: "Carol's key", creation_mode: 'api', scopes: ['completions.write'],
+      usage_limits: {
+        credit_limit: 500000, type: 'tokens', alert_threshold: 400000, periodic_reset: null,
+        periodic_reset_days: 30, next_usage_reset_at: '2026-12-15T00:00:00.000Z',
+      },
+      alert_emails: ['carol@acme.test'],
+      created_at: at('2025-07-21T08:30:00.000Z'),
+    }, derivedSecret(ids.carol)],
+    [{
+      id: ids.autoProvisioned, ...inWorkspace(workspaces.research), name: 'Auto-provisioned', creation_mode: 'auto',
+      scopes: ['completions.write'],
+      created_at: at('2025-07-21T08:30:00.000Z'),
+    }, derivedSecret(ids.autoProvisioned)],
+    [{
+      id: ids.sharedCi, ...inWorkspace(workspaces.shared), name: 'Shared CI key', creation_mode: 'api',
+      scopes: ['completions.write'], rate_limits: [{ type: 'requests', unit: 'rps', value: 5 }],
+      created_at: at('2026-01-15T07:00:00.000Z'),
+    }, derivedSecret(ids.sharedCi)],
+  ]
+
+  db.transaction(() => {
+    organisations.insertOrganisation({ ...organisation, created_at: ORGANISATION_CREATED })
+    for (const workspace of Object.values(workspaces)) {
+      organisations.insertWorkspace({ ...workspace, organisation_id: organisation.id, created_at: ORGANISATION_CREATED })
+    }
+    for (const user of Object.values(users)) {
+      organisations.insertUser({ ...user, organisation_id: organisation.id, created_at: ORGANISATION_CREATED })
+    }
+    for (const [key, secret] of keys) {
+      apiKeys.insert(apiKey({ ...key, masked_key: maskSecret(secret) }), hashSecret(secret))
+    }
+  })()
+}

@@ -1,0 +1,56 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { ErrorResponse } from './schemas/generated.js'
+
+type ErrorCode = ErrorResponse['data']['errorCode']
+
+// Portkey's error vocabulary (CONFORMANCE §7). Handlers throw these; one handler renders them.
+export class PortkeyError extends Error {
+  constructor (readonly statusCode: number, readonly errorCode: ErrorCode, message: string) {
+    super(message)
+  }
+}
+
+export const badRequest = (message: string) => new PortkeyError(400, 'AB01', message)
+export const unauthorised = (message = 'Unauthorised Request') => new PortkeyError(401, 'AB05', message)
+export const forbidden = () => new PortkeyError(403, 'AB03', 'You do not have enough permissions to execute this request')
+export const notFound = (message: string) => new PortkeyError(404, 'AB08', message)
+
+const CODE_FOR_STATUS: Record<number, ErrorCode> = { 400: 'AB01', 401: 'AB05', 403: 'AB03', 404: 'AB08', 409: 'AB07', 429: 'AB06' }
+
+export const envelope = (errorCode: ErrorCode, message: string): ErrorResponse =>
+  ({ success: false, data: { message, errorCode } })
+
+const WHERE: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body field', headers: 'header' }
+
+// Ajv's first error, naming the field the way the client wrote it.
+function validationMessage (error: FastifyError): string {
+  const [first] = error.validation ?? []
+  const where = WHERE[error.validationContext ?? ''] ?? 'input'
+  if (!first) return `Invalid ${where}`
+  const missing = first.params?.missingProperty as string | undefined
+  const field = [first.instancePath.slice(1).replaceAll('/', '.'), missing].filter(Boolean).join('.')
+  if (missing) return `Missing ${where} ${field}`
+  const allowed = first.params?.allowedValues as unknown[] | undefined
+  const detail = allowed ? `${first.message}: ${allowed.map(String).join(', ')}` : first.message
+  return field ? `Invalid ${where} ${field}: ${detail}` : `Invalid ${where === 'body field' ? 'body' : where}: ${detail}`
+}
+
+export function errorHandler (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof PortkeyError) {
+    reply.code(error.statusCode).send(envelope(error.errorCode, error.message))
+  } else if (error.validation) {
+    reply.code(400).send(envelope('AB01', validationMessage(error)))
+  } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    // The framework's own client errors (bad JSON, body too large, unsupported media type): their
+    // messages describe the request, never the server, so they are safe to show.
+    reply.code(error.statusCode).send(envelope(CODE_FOR_STATUS[error.statusCode] ?? 'AB01', error.message))
+  } else {
+    request.log.error({ err: error }, 'unexpected error')
+    reply.code(500).send(envelope('AB04', 'Internal Server Error'))
+  }
+}
+
+export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?', 1)[0].slice(0, 200)
+  reply.code(404).send(envelope('AB08', `No route for ${request.method} ${path}`))
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// The only module with side effects: reads the command line and environment, listens, and closes
+// cleanly on SIGTERM/SIGINT (it runs as PID 1 in the container).
+import { readFileSync } from 'node:fs'
+import { buildApp } from './app.js'
+import { ConfigError, helpText, parseCommand, SETTINGS, type Config } from './config.js'
+import { hashSecret } from './secrets.js'
+
+const CLOSE_TIMEOUT_MS = 10_000
+
+function command () {
+  try {
+    return parseCommand(process.argv.slice(2), process.env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`portkey-mock: ${error.message}\n`)
+    process.exit(2)
+  }
+}
+
+// The dev keys go to stdout, not to the log: logs never carry a secret. Only the ones that really
+// authenticate are shown (a file database seeded earlier keeps the secrets it was seeded with).
+function banner (app: ReturnType<typeof buildApp>, config: Config, url: string): string {
+  const now = app.clock.now()
+  const devKeys = (['adminApiKey', 'workspaceApiKey', 'userApiKey'] as const)
+    .map(key => ({ key, secret: config[key], stored: app.store.apiKeys.findBySecret(hashSecret(config[key]), now) }))
+    .filter(({ stored }) => stored)
+    .map(({ key, secret, stored }) => `  ${stored!.type.padEnd(22)} ${secret}   (${SETTINGS.find(s => s.key === key)!.env})`)
+  return [
+    `portkey-mock listening on ${url}`,
+    `  SDK baseURL: ${url}/v1   store: ${config.db}`,
+    devKeys.length ? 'Dev keys (x-portkey-api-key):' : 'None of the dev keys is in this store.',
+    ...devKeys,
+    '',
+  ].join('\n')
+}
+
+const parsed = command()
+if (parsed.kind === 'help') {
+  process.stdout.write(helpText())
+} else if (parsed.kind === 'version') {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  process.stdout.write(`${pkg.version}\n`)
+} else {
+  const { config } = parsed
+  const app = buildApp(config)
+  let closing = false
+  const close = async (signal: NodeJS.Signals) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'closing')
+    setTimeout(() => {
+      app.log.error('did not close in time; exiting')
+      process.exit(1)
+    }, CLOSE_TIMEOUT_MS).unref()
+    await app.close()
+  }
+  process.once('SIGTERM', close)
+  process.once('SIGINT', close)
+  try {
+    const address = await app.listen({ host: config.host, port: config.port })
+    process.stdout.write(banner(app, config, address))
+  } catch (error) {
+    app.log.fatal({ err: error }, 'could not start')
+    await app.close()
+    process.exitCode = 1
+  }
+}
