@@ -1,0 +1,99 @@
+import type { FastifyInstance, InjectOptions } from 'fastify'
+import { Portkey } from 'portkey-ai'
+import type { Test } from 'tap'
+import { buildApp, type AppOptions } from '../src/app.js'
+import type { Clock } from '../src/clock.js'
+import { defaultConfig, type Config } from '../src/config.js'
+import type { ApiKey } from '../src/db/api-keys.js'
+import { SEED } from '../src/db/seed.js'
+import { hashSecret, maskSecret } from '../src/secrets.js'
+import { loadContract } from './contract.js'
+
+export { SEED }
+
+const defaults = defaultConfig()
+/** The seeded dev secrets. */
+export const DEV = { admin: defaults.adminApiKey, workspace: defaults.workspaceApiKey, user: defaults.userApiKey }
+
+export const contract = await loadContract()
+
+/** A clock that stands still until a test moves it. */
+export class TestClock implements Clock {
+  constructor (public ms: number) {}
+  now (): number { return this.ms }
+}
+
+export interface BuildOptions extends AppOptions {
+  config?: Partial<Config>
+}
+
+// A fresh app on a fresh in-memory store, closed when the test ends. Every response it sends is
+// checked against openapi/openapi.yaml: one that breaks the contract becomes a 500 whose body says
+// how, so no test can pass on an off-contract answer.
+export async function build (t: Test, { config, ...options }: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = buildApp(defaultConfig({ logLevel: 'silent', ...config }), options)
+  app.addHook('onSend', async (request, reply, payload) => {
+    const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
+    const body = typeof payload === 'string' ? payload : String(payload)
+    const violations = contract.violations(operationId, reply.statusCode, reply.getHeader('content-type'), body)
+    if (violations.length === 0) return payload
+    const status = reply.statusCode
+    reply.code(500)
+    return JSON.stringify({ contract_violation: violations, status, body })
+  })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}
+
+/** app.inject as a client with this secret would send it. */
+export async function call (app: FastifyInstance, secret: string | undefined, options: InjectOptions & { url: string }) {
+  const response = await app.inject({
+    method: 'GET',
+    ...options,
+    headers: { ...(secret === undefined ? {} : { 'x-portkey-api-key': secret }), ...options.headers },
+  })
+  return { status: response.statusCode, body: response.json(), headers: response.headers }
+}
+
+/** Listens on a free loopback port; returns the base URL. */
+export async function listen (app: FastifyInstance): Promise<string> {
+  return app.listen({ host: '127.0.0.1', port: 0 })
+}
+
+/** The real Portkey Node SDK, pointed at the stand-in as a user would point it. */
+export const sdk = (baseURL: string, apiKey: string) => new Portkey({ apiKey, baseURL: `${baseURL}/v1` })
+
+let counter = 0
+/** Stores one more key with a known secret, for tests that need a caller or a target of their own. */
+export function addKey (app: FastifyInstance, key: Partial<ApiKey> & Pick<ApiKey, 'type'>, secret = `test-secret-${++counter}-${Date.now()}`) {
+  const workspaceId = key.type === 'organisation-service' ? null : SEED.workspaces.shared.id
+  const id = key.id ?? crypto.randomUUID()
+  const stored: ApiKey = {
+    id,
+    organisation_id: SEED.organisation.id,
+    workspace_id: workspaceId,
+    user_id: key.type === 'workspace-user' ? SEED.users.bob.id : null,
+    name: `test key ${counter}`,
+    description: null,
+    masked_key: maskSecret(secret),
+    status: 'active',
+    creation_mode: 'api',
+    rate_limits: [],
+    usage_limits: null,
+    reset_usage: null,
+    expires_at: null,
+    last_reset_at: null,
+    alert_emails: null,
+    expiry_enforced: 0,
+    allow_config_override: null,
+    api_key_defaults_id: null,
+    scopes: [],
+    defaults: { metadata: null, config_id: null },
+    created_at: app.clock.now(),
+    last_updated_at: app.clock.now(),
+    ...key,
+  }
+  app.store.apiKeys.insert(stored, hashSecret(secret))
+  return { id, secret, key: stored }
+}
