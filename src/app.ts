@@ -35,7 +35,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
     logger,
     routerOptions: { ignoreTrailingSlash: true },
     // Only the methods the document lists: no implicit HEAD twin of every GET.
-    exposeHeadRoute: false,
+    exposeHeadRoutes: false,
     // While closing, in-flight and late requests are still answered in Portkey's shape rather than
     // with the framework's own 503 body.
     return503OnClosing: false,

@@ -1,0 +1,82 @@
+import { PassThrough } from 'node:stream'
+import t from 'tap'
+import { addKey, build, call, DEV, SEED, TestClock } from './helper.js'
+
+const UNAUTHORISED = { success: false, data: { message: 'Unauthorised Request', errorCode: 'AB05' } }
+
+t.test('a missing or empty x-portkey-api-key is a 401 on every Portkey route', async t => {
+  const app = await build(t)
+  for (const url of ['/api-keys', '/v1/api-keys', `/api-keys/${SEED.apiKeys.admin}`, '/api-keys/not-a-uuid', '/api-keys?page_size=0']) {
+    for (const secret of [undefined, '']) {
+      const { status, body } = await call(app, secret, { url })
+      t.equal(status, 401, `${url} with ${JSON.stringify(secret)}`)
+      t.equal(body.data.errorCode, 'AB05')
+      t.match(body.data.message, /x-portkey-api-key header is missing/)
+    }
+  }
+})
+
+t.test('an unknown secret is a 401 that says nothing more', async t => {
+  const app = await build(t)
+  for (const secret of ['nope-nope-nope', `${DEV.admin}x`, DEV.admin.toUpperCase(), `${DEV.admin}, ${DEV.admin}`]) {
+    const { status, body } = await call(app, secret, { url: '/api-keys' })
+    t.equal(status, 401, secret)
+    t.same(body, UNAUTHORISED)
+  }
+})
+
+t.test('an expired key stops authenticating when its expiry passes', async t => {
+  const clock = new TestClock(Date.parse('2026-01-01T00:00:00.000Z'))
+  const app = await build(t, { clock })
+  const { secret } = addKey(app, {
+    type: 'organisation-service', scopes: ['organisation_service_api_keys.list'], expires_at: clock.ms + 1000,
+  })
+  t.equal((await call(app, secret, { url: '/api-keys' })).status, 200)
+  clock.ms += 1000
+  const { status, body } = await call(app, secret, { url: '/api-keys' })
+  t.equal(status, 401)
+  t.same(body, UNAUTHORISED)
+})
+
+t.test('a deleted key stops authenticating', async t => {
+  const app = await build(t)
+  const { id, secret } = addKey(app, { type: 'organisation-service', scopes: ['organisation_service_api_keys.list'] })
+  t.equal((await call(app, secret, { url: '/api-keys' })).status, 200)
+  app.store.db.prepare('DELETE FROM api_keys WHERE id = ?').run(id)
+  t.equal((await call(app, secret, { url: '/api-keys' })).status, 401)
+})
+
+t.test('an exhausted key still manages keys: exhaustion is about gateway usage', async t => {
+  const app = await build(t)
+  const { secret } = addKey(app, { type: 'organisation-service', status: 'exhausted', scopes: ['workspace_user_api_keys.list'] })
+  t.equal((await call(app, secret, { url: '/api-keys' })).status, 200)
+})
+
+t.test('header names are case-insensitive, and the SDK headers are accepted', async t => {
+  const app = await build(t)
+  const { status } = await call(app, undefined, {
+    url: '/api-keys',
+    headers: {
+      'X-Portkey-Api-Key': DEV.admin,
+      'x-portkey-package-version': 'portkey-3.1.0',
+      'x-portkey-runtime': 'node',
+      'x-portkey-runtime-version': 'v20.20.2',
+      'x-portkey-strict-open-ai-compliance': 'false',
+      'content-type': 'application/json',
+    },
+  })
+  t.equal(status, 200)
+})
+
+t.test('logs never carry a secret or the auth header, even at trace level', async t => {
+  const stream = new PassThrough()
+  let logs = ''
+  stream.on('data', chunk => { logs += chunk })
+  const app = await build(t, { config: { logLevel: 'trace' }, logStream: stream })
+  await call(app, DEV.admin, { url: '/api-keys' })
+  await call(app, DEV.workspace, { url: `/api-keys/${SEED.apiKeys.admin}` })
+  await call(app, 'some-unknown-secret', { url: '/api-keys' })
+  t.match(logs, /incoming request/, 'requests were logged')
+  for (const secret of [DEV.admin, DEV.workspace, DEV.user, 'some-unknown-secret']) t.notOk(logs.includes(secret), 'no secret in the log')
+  t.notOk(/x-portkey-api-key"\s*:\s*"[^[]/i.test(logs), 'no auth header in the log')
+})

@@ -1,0 +1,55 @@
+import t from 'tap'
+import { build, call, DEV, SEED } from './helper.js'
+
+t.test('an unknown route is a 404 in the envelope', async t => {
+  const app = await build(t)
+  for (const url of ['/nope', '/v1/virtual-keys', '/v2/api-keys', `/api-keys/${SEED.apiKeys.admin}/extra`]) {
+    const { status, body, headers } = await call(app, DEV.admin, { url })
+    t.equal(status, 404, url)
+    t.match(headers['content-type'], /^application\/json/)
+    t.equal(body.success, false)
+    t.equal(body.data.errorCode, 'AB08')
+  }
+})
+
+t.test('an unsupported method is a 404 in the envelope', async t => {
+  const app = await build(t)
+  for (const method of ['PATCH', 'HEAD', 'OPTIONS'] as const) {
+    const response = await app.inject({ method, url: '/api-keys', headers: { 'x-portkey-api-key': DEV.admin } })
+    t.equal(response.statusCode, 404, method)
+    if (method !== 'HEAD') t.equal(response.json().data.errorCode, 'AB08')
+  }
+})
+
+// Fastify reads no body on GET, so the body's failure paths are reached with a POST.
+const post = { method: 'POST' as const, url: '/api-keys', headers: { 'content-type': 'application/json' } }
+
+t.test('Content-Type: application/json with no body is fine; a malformed body is a 400', async t => {
+  const app = await build(t)
+  const empty = await call(app, DEV.admin, { url: '/api-keys', headers: { 'content-type': 'application/json' } })
+  t.equal(empty.status, 200)
+  const emptyPost = await call(app, DEV.admin, { ...post, payload: '' })
+  t.equal(emptyPost.status, 404, 'an empty JSON body is no body: the request reaches routing')
+  const malformed = await call(app, DEV.admin, { ...post, payload: '{"oops' })
+  t.equal(malformed.status, 400)
+  t.equal(malformed.body.data.errorCode, 'AB01')
+  t.match(malformed.body.data.message, /JSON/)
+  const poisoned = await call(app, DEV.admin, { ...post, payload: '{"__proto__": {"x": 1}}' })
+  t.equal(poisoned.status, 400, 'prototype poisoning is refused by the parser')
+})
+
+t.test('an oversized body is a 413 in the envelope, never a 5xx', async t => {
+  const app = await build(t)
+  const { status, body } = await call(app, DEV.admin, { ...post, payload: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) })
+  t.equal(status, 413)
+  t.equal(body.success, false)
+  t.equal(body.data.errorCode, 'AB01')
+})
+
+t.test('an unexpected failure is a 500 AB04 whose message hides the cause', async t => {
+  const app = await build(t)
+  app.store.db.close() // every query now throws inside the handler
+  const { status, body } = await call(app, DEV.admin, { url: '/api-keys' })
+  t.equal(status, 500)
+  t.same(body, { success: false, data: { message: 'Internal Server Error', errorCode: 'AB04' } })
+})
