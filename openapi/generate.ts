@@ -80,8 +80,11 @@ function options (schema: Schema): string {
   return Object.keys(picked).length ? literal(picked) : ''
 }
 
+const KNOWN = ['$ref', 'allOf', 'nullable', 'enum', 'type', 'items', 'properties', 'required', 'additionalProperties', ...VALIDATION_OPTIONS]
+
 // One schema as a TypeBox expression. Component schemas are referred to by their const name.
 function typebox (schema: Schema, where: string): string {
+  checkKeywords(schema, KNOWN, where)
   if (schema.nullable === true) {
     const { nullable: _, ...rest } = schema
     return `Nullable(${typebox(rest, where)})`

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs'
+import SwaggerParser from '@apidevtools/swagger-parser'
+import type { RouteOptions } from 'fastify'
+import t from 'tap'
+import { parse } from 'yaml'
+import { documentPath, generate, generatedPath } from '../openapi/generate.js'
+import { buildApp } from '../src/app.js'
+import { defaultConfig } from '../src/config.js'
+import { build, call } from './helper.js'
+
+const source = readFileSync(documentPath, 'utf8')
+
+t.test('openapi.yaml is a valid OpenAPI 3.0 document', async t => {
+  const api = await SwaggerParser.validate(documentPath)
+  t.match(api, { openapi: /^3\.0\./ })
+})
+
+t.test('src/schemas/generated.ts is exactly what the document generates', async t => {
+  t.equal(readFileSync(generatedPath, 'utf8'), generate(source), 'run `npm run generate` and commit the result')
+})
+
+t.test('the server serves the document, unchanged, at /openapi.json', async t => {
+  const app = await build(t)
+  const { status, body } = await call(app, undefined, { url: '/openapi.json' })
+  t.equal(status, 200)
+  t.same(body, parse(source))
+})
+
+t.test('the server has exactly the routes the document describes, at each of its servers', async t => {
+  const app = buildApp(defaultConfig({ logLevel: 'silent' }))
+  const served: string[] = []
+  app.addHook('onRoute', (route: RouteOptions) => {
+    for (const method of [route.method].flat()) served.push(`${method} ${route.url}`)
+  })
+  await app.ready()
+  t.teardown(() => app.close())
+
+  const doc = parse(source) as { servers: { url: string }[], paths: Record<string, Record<string, unknown> & { servers?: { url: string }[] }> }
+  const described: string[] = []
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const server of item.servers ?? doc.servers) {
+      for (const method of Object.keys(item).filter(k => k !== 'servers')) {
+        described.push(`${method.toUpperCase()} ${server.url.replace(/\/$/, '')}${path.replace(/\{(\w+)\}/g, ':$1')}`)
+      }
+    }
+  }
+  t.same(served.sort(), described.sort())
+})
+
+t.test('the generator keeps what validation needs and refuses what it cannot translate', async t => {
+  const doc = (schemas: string) => `openapi: 3.0.3
+info: { title: t, version: '1' }
+paths: {}
+components:
+  schemas:
+${schemas}`
+  const code = generate(doc(`    Thing:
+      type: object
+      required: [n]
+      properties:
+        n: { type: integer, minimum: 1, maximum: 9, nullable: true }
+        s: { type: string, format: uuid, enum: [a, b] }
+        m: { type: object, additionalProperties: { type: string } }
+        r: { $ref: '#/components/schemas/Other' }
+    Other: { type: array, items: { type: number }, maxItems: 3 }`))
+  t.match(code, "export const Other = Type.Array(Type.Number(), { maxItems: 3 })")
+  t.ok(code.indexOf('export const Other') < code.indexOf('export const Thing'), 'a referenced schema comes first')
+  t.match(code, 'n: Nullable(Type.Integer({ minimum: 1, maximum: 9 }))')
+  t.match(code, "s: Type.Optional(Type.Unsafe<'a' | 'b'>({ type: 'string', format: 'uuid', enum: ['a', 'b'] }))")
+  t.match(code, 'm: Type.Optional(Dictionary(Type.String()))')
+  t.match(code, 'r: Type.Optional(Other)')
+  t.equal(generate(doc('    X: { type: string }')), generate(doc('    X: { type: string }')), 'deterministic')
+  t.throws(() => generate(doc('    X: { oneOf: [{ type: string }] }')), /keyword "oneOf" is not translated/)
+  t.throws(() => generate(doc('    X: { type: string, uniqueItems: true }')), /keyword "uniqueItems"/)
+  t.throws(() => generate(doc("    X: { $ref: '#/components/schemas/X' }")), /refers to itself/)
+})
+
+t.test("the stand-in's own routes need no key", async t => {
+  const app = await build(t)
+  t.equal((await call(app, undefined, { url: '/openapi.json' })).status, 200)
+  t.same((await call(app, undefined, { url: '/__mock/health' })).body, { status: 'ok' })
+})
