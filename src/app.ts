@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import store from './db/store.js'
 import { errorHandler, notFoundHandler } from './errors.js'
+import { validatorCompiler } from './validation.js'
 import apiKeys from './routes/api-keys.js'
 import mock from './routes/mock.js'
 
@@ -39,10 +40,13 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
     // While closing, in-flight and late requests are still answered in Portkey's shape rather than
     // with the framework's own 503 body.
     return503OnClosing: false,
+    // The router's own refusals (a malformed %-escape, an over-long path segment) in Portkey's shape.
+    frameworkErrors: errorHandler,
   })
 
   app.decorate('clock', clock)
   app.decorateRequest('caller', null as never)
+  app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 

@@ -48,7 +48,7 @@ t.test('pages walk the whole list without overlap or gap, and total counts every
 t.test('a page past the end is empty and keeps the true total', async t => {
   const app = await build(t)
   // However large: the store is never asked for rows past the last match.
-  for (const page of ['50', '100000000000000000000', '1e400']) {
+  for (const page of ['50', '100000000000000000000']) {
     const { status, body } = await call(app, DEV.admin, { url: `/api-keys?page_size=5&current_page=${page}` })
     t.equal(status, 200)
     t.same(body, { total: Object.keys(SEED.apiKeys).length, object: 'list', data: [] })
@@ -71,7 +71,7 @@ t.test('bad paging values are a 400 naming the parameter', async t => {
     ['page_size=0', 'page_size'], ['page_size=-1', 'page_size'], ['page_size=1.5', 'page_size'],
     ['page_size=ten', 'page_size'], ['page_size=1001', 'page_size'], ['page_size=', 'page_size'],
     ['current_page=-1', 'current_page'], ['current_page=0.5', 'current_page'], ['current_page=first', 'current_page'],
-    ['workspace_id=', 'workspace_id'],
+    ['page_size=Infinity', 'page_size'], ['current_page=1e400', 'current_page'], ['workspace_id=', 'workspace_id'],
   ]
   for (const [query, field] of cases) {
     const { status, body } = await call(app, DEV.admin, { url: `/api-keys?${query}` })

@@ -1,0 +1,67 @@
+import t from 'tap'
+import { join } from 'node:path'
+import { migrate, openDatabase } from '../src/db/open.js'
+import { addKey, build, call, DEV } from './helper.js'
+
+t.test('a file database keeps every key across a restart', async t => {
+  const db = join(t.testdir(), 'store.db')
+  const first = await build(t, { config: { db } })
+  const added = Array.from({ length: 25 }, () => addKey(first, { type: 'workspace-service' }))
+  const before = (await call(first, DEV.admin, { url: '/api-keys?page_size=1000' })).body
+  await first.close()
+
+  const second = await build(t, { config: { db } })
+  const after = (await call(second, DEV.admin, { url: '/api-keys?page_size=1000' })).body
+  t.same(after, before)
+  t.equal(after.total, 35)
+  for (const { secret } of added.slice(0, 3)) {
+    const { status } = await call(second, secret, { url: '/api-keys' })
+    t.equal(status, 403, 'its secret still authenticates (and lacks the scope)')
+  }
+  t.equal(second.store.db.pragma('journal_mode', { simple: true }), 'wal')
+})
+
+t.test('a file database is seeded once: later starts keep their keys, whatever the dev secrets', async t => {
+  const db = join(t.testdir(), 'store.db')
+  const first = await build(t, { config: { db, adminApiKey: 'first-admin-secret' } })
+  await first.close()
+  const second = await build(t, { config: { db } })
+  t.equal((await call(second, 'first-admin-secret', { url: '/api-keys' })).status, 200)
+  t.equal((await call(second, DEV.admin, { url: '/api-keys' })).status, 401)
+})
+
+t.test('migrations are tracked in user_version, applied once, and a newer database is refused', async t => {
+  const path = join(t.testdir(), 'm.db')
+  const db = openDatabase(path)
+  const version = db.pragma('user_version', { simple: true })
+  t.ok(Number(version) >= 1)
+  migrate(db) // a second run changes nothing and does not fail on existing tables
+  t.equal(db.pragma('user_version', { simple: true }), version)
+  db.pragma(`user_version = ${Number(version) + 1}`)
+  db.close()
+  t.throws(() => openDatabase(path), /newer than this portkey-mock knows/)
+})
+
+t.test('a page of a list walks an index: no sort, no scan, whatever the store holds', async t => {
+  const app = await build(t)
+  const plan = (sql: string, ...args: unknown[]) =>
+    (app.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map(r => r.detail).join('; ')
+  const page = 'ORDER BY created_at DESC, id DESC LIMIT 50 OFFSET 0'
+  const byOrganisation = plan(`SELECT * FROM api_keys WHERE organisation_id = ? AND type IN (?, ?, ?) ${page}`, 'o', 'a', 'b', 'c')
+  t.match(byOrganisation, /USING INDEX api_keys_by_organisation/)
+  t.notMatch(byOrganisation, /TEMP B-TREE/)
+  const byWorkspace = plan(`SELECT * FROM api_keys WHERE workspace_id = ? AND type IN (?, ?, ?) ${page}`, 'w', 'a', 'b', 'c')
+  t.match(byWorkspace, /USING INDEX api_keys_by_workspace/)
+  t.notMatch(byWorkspace, /TEMP B-TREE/)
+})
+
+t.test('the tallies behind `total` always equal a count of the keys', async t => {
+  const app = await build(t)
+  const { db } = app.store
+  const added = Array.from({ length: 30 }, (_, i) => addKey(app, { type: (['organisation-service', 'workspace-service', 'workspace-user'] as const)[i % 3] }))
+  for (const { id } of added.slice(0, 10)) db.prepare('DELETE FROM api_keys WHERE id = ?').run(id)
+  const counted = db.prepare(`SELECT organisation_id, coalesce(workspace_id, '') AS workspace_id, type, count(*) AS total
+    FROM api_keys GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`).all()
+  const tallied = db.prepare('SELECT organisation_id, workspace_id, type, total FROM api_key_tallies WHERE total > 0 ORDER BY 1, 2, 3').all()
+  t.same(tallied, counted)
+})
