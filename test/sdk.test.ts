@@ -9,17 +9,17 @@ t.test('apiKeys.list, with and without filters and paging', async t => {
   const url = await listen(await build(t))
   const portkey = sdk(url, DEV.admin)
 
-  const all = await portkey.apiKeys.list({}) as Listed
+  const all = await portkey.apiKeys.list({}) as unknown as Listed
   t.equal(all.object, 'list')
   t.equal(all.total, Object.keys(SEED.apiKeys).length)
   t.equal(all.data.length, all.total)
 
-  const page = await portkey.apiKeys.list({ page_size: 3, current_page: 1 }) as Listed
+  const page = await portkey.apiKeys.list({ page_size: 3, current_page: 1 }) as unknown as Listed
   t.equal(page.total, all.total)
   t.same(page.data.map(k => k.id), all.data.slice(3, 6).map(k => k.id))
 
   for (const workspace of [SEED.workspaces.research.id, SEED.workspaces.research.slug]) {
-    const filtered = await portkey.apiKeys.list({ workspace_id: workspace }) as Listed
+    const filtered = await portkey.apiKeys.list({ workspace_id: workspace }) as unknown as Listed
     t.equal(filtered.total, 4, workspace)
     t.ok(filtered.data.every(k => k.workspace_id === SEED.workspaces.research.id))
   }
@@ -27,7 +27,7 @@ t.test('apiKeys.list, with and without filters and paging', async t => {
 
 t.test('apiKeys.retrieve answers the masked key', async t => {
   const url = await listen(await build(t))
-  const key = await sdk(url, DEV.admin).apiKeys.retrieve({ id: SEED.apiKeys.admin }) as Listed['data'][number] & Record<string, unknown>
+  const key = await sdk(url, DEV.admin).apiKeys.retrieve({ id: SEED.apiKeys.admin }) as unknown as Listed['data'][number] & Record<string, unknown>
   t.equal(key.id, SEED.apiKeys.admin)
   t.equal(key.type, 'organisation-service')
   t.equal(key.key, `${DEV.admin.slice(0, 2)}*****${DEV.admin.slice(-3)}`)
