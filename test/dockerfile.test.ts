@@ -1,0 +1,62 @@
+// No Docker engine runs here, so the Dockerfile is linted and its policies are checked as text.
+import { readFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { DockerfileParser, type Instruction } from 'dockerfile-ast'
+import { validate } from 'dockerfile-utils'
+import t from 'tap'
+import { build, listen } from './helper.js'
+
+const source = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8')
+const dockerfile = DockerfileParser.parse(source)
+const stages = dockerfile.getFROMs().map((from, index, froms) => {
+  const start = from.getRange().start.line
+  const end = froms[index + 1]?.getRange().start.line ?? Infinity
+  return dockerfile.getInstructions().filter(i => i.getRange().start.line >= start && i.getRange().start.line < end)
+})
+const final = stages.at(-1)!
+const named = (instructions: Instruction[], keyword: string) => instructions.filter(i => i.getKeyword() === keyword)
+
+t.test('the Dockerfile passes the linter without a warning', async t => {
+  const problems = validate(source).map(d => `line ${d.range.start.line + 1}: ${d.message}`)
+  t.same(problems, [])
+})
+
+t.test('multi-stage, on a slim Node LTS image, building native addons against local headers', async t => {
+  t.ok(stages.length >= 2, 'a build stage and a runtime stage')
+  for (const from of dockerfile.getFROMs()) t.match(from.getImageName(), /^node$/)
+  t.match(source, /ARG NODE_VERSION=(20|22|24)\n/, 'an LTS line')
+  t.match(dockerfile.getFROMs().at(-1)!.getImageTag(), /slim$/)
+  t.match(named(stages[0], 'ENV').map(i => i.getTextContent()).join('\n'), /npm_config_nodedir=\/usr\/local/)
+  t.match(source, /npm prune --omit=dev/, 'production dependencies only')
+})
+
+t.test('the runtime stage runs as a non-root user with a volume, a healthcheck and exec-form CMD', async t => {
+  const user = named(final, 'USER')
+  t.equal(user.length, 1)
+  t.not(user[0].getArgumentsContent(), 'root')
+  t.equal(named(final, 'VOLUME').length, 1)
+  t.match(named(final, 'ENV').map(i => i.getTextContent()).join(' '), /PORTKEY_MOCK_HOST=0\.0\.0\.0/)
+  const healthcheck = named(final, 'HEALTHCHECK')
+  t.equal(healthcheck.length, 1)
+  t.notMatch(healthcheck[0].getTextContent(), /curl|wget/)
+  t.match(healthcheck[0].getTextContent(), /CMD \["node", "-e", .*\/__mock\/health/)
+  const cmd = named(final, 'CMD')
+  t.equal(cmd.length, 1)
+  t.same(JSON.parse(cmd[0].getArgumentsContent()!), ['node', 'dist/server.js'], 'exec form, so node is PID 1')
+})
+
+t.test('the healthcheck script itself runs, and reports a live server as healthy', async t => {
+  const script = JSON.parse(named(final, 'HEALTHCHECK')[0].getTextContent().replace(/^[^[]*/s, '').trim()) as string[]
+  t.equal(script[0], 'node')
+  const run = (port: string) => new Promise<number | null>(resolve => {
+    spawn(process.execPath, script.slice(1), { env: { ...process.env, PORTKEY_MOCK_PORT: port } }).on('exit', resolve)
+  })
+  t.equal(await run('1'), 1, 'no server: unhealthy')
+  const url = await listen(await build(t))
+  t.equal(await run(new URL(url).port), 0, 'a live server: healthy')
+})
+
+t.test('everything the runtime reads is copied into the image', async t => {
+  const copied = named(final, 'COPY').map(i => i.getArgumentsContent() ?? '').join('\n')
+  for (const needed of ['dist', 'node_modules', 'migrations', 'openapi/openapi.yaml', 'package.json']) t.match(copied, needed)
+})
