@@ -1,4 +1,4 @@
-import type { ApiKey, ApiKeyType } from './db/api-keys.js'
+import type { ApiKey, ApiKeyType, Credential } from './db/api-keys.js'
 import { API_KEY_TYPES } from './db/api-keys.js'
 import { forbidden } from './errors.js'
 
@@ -16,7 +16,7 @@ export interface Caller {
   scopes: ReadonlySet<string>
 }
 
-export const callerOf = (key: ApiKey): Caller => ({
+export const callerOf = (key: Credential): Caller => ({
   apiKeyId: key.id,
   type: key.type,
   organisationId: key.organisation_id,

@@ -1,0 +1,108 @@
+// `npm run bench`: figures for the routes, each against a ceiling measured in the same run.
+// Servers run in child processes on loopback; autocannon loads them from this process.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { SEED } from '../src/db/seed.js'
+import { defaultConfig } from '../src/config.js'
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
+const CONNECTIONS = 10
+const root = fileURLToPath(new URL('..', import.meta.url))
+const admin = defaultConfig().adminApiKey
+const children: ChildProcess[] = []
+
+async function start (script: string, env: Record<string, string>): Promise<{ url: string, child: ChildProcess }> {
+  const child = spawn(process.execPath, [script], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  children.push(child)
+  const [line] = await once(child.stdout!, 'data') as [Buffer]
+  return { url: line.toString().trim(), child }
+}
+
+async function load (url: string, headers: Record<string, string> = {}) {
+  await autocannon({ url, connections: CONNECTIONS, duration: 1, headers }) // warm-up
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers })
+  if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`)
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
+}
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024
+
+// Process start to the first 200 answered on `path`: the real entry point, and a bare Fastify
+// process for the floor this machine puts under any Fastify server.
+async function timeToFirst200 (args: string[], path: string): Promise<number> {
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  const began = performance.now()
+  const child = spawn(process.execPath, [...args, '--port', String(port), '--log-level', 'warn'],
+    { cwd: root, stdio: 'ignore', env: { ...process.env, PORT: String(port) } })
+  try {
+    for (;;) {
+      const ok = await fetch(`http://127.0.0.1:${port}${path}`).then(r => r.ok, () => false)
+      if (ok) return performance.now() - began
+      if (performance.now() - began > 10_000) throw new Error('the server did not answer within 10 s')
+      await new Promise(resolve => setTimeout(resolve, 2))
+    }
+  } finally {
+    child.kill('SIGTERM')
+    await once(child, 'exit')
+  }
+}
+
+try {
+  const auth = { 'x-portkey-api-key': admin }
+  const big = await start('bench/server.mjs', { KEYS: '100000' })
+  const small = await start('bench/server.mjs', { KEYS: '1000' })
+  const one = await (await fetch(`${big.url}/v1/api-keys/${SEED.apiKeys.researchPipeline}`, { headers: auth })).text()
+  const ceiling = await start('bench/ceiling.mjs', { BODY: one })
+
+  const rows: [string, Awaited<ReturnType<typeof load>>][] = []
+  const measure = async (name: string, url: string, headers: Record<string, string> = auth) => { rows.push([name, await load(url, headers)]) }
+  await measure(`ceiling: bare route, constant ${one.length}-byte body`, `${ceiling.url}/`, {})
+  await measure('GET /api-keys/{id}                 (100,000 keys)', `${big.url}/v1/api-keys/${SEED.apiKeys.researchPipeline}`)
+  await measure('GET /api-keys                      (100,000 keys)', `${big.url}/v1/api-keys`)
+  await measure('GET /api-keys?workspace_id=<slug>  (100,000 keys)', `${big.url}/v1/api-keys?workspace_id=${SEED.workspaces.shared.slug}`)
+  await measure('GET /api-keys                        (1,000 keys)', `${small.url}/v1/api-keys`)
+  await measure('GET /api-keys?workspace_id=<slug>    (1,000 keys)', `${small.url}/v1/api-keys?workspace_id=${SEED.workspaces.shared.slug}`)
+  const rss = rssMb(big.child.pid!)
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-bench-'))
+  const onFile = await start('bench/server.mjs', { KEYS: '100000', DB: join(dir, 'bench.db') })
+  await load(`${onFile.url}/v1/api-keys`, auth)
+  const rssFile = rssMb(onFile.child.pid!)
+  rmSync(dir, { recursive: true, force: true })
+
+  const median = async (args: string[], path: string) => {
+    const runs: number[] = []
+    for (let i = 0; i < 5; i++) runs.push(await timeToFirst200(args, path))
+    return runs.sort((a, b) => a - b)[2]
+  }
+  const startup = await median(['dist/server.js'], '/__mock/health')
+  const bareStartup = await median(['bench/ceiling.mjs'], '/')
+
+  const base = rows[0][1].rps
+  console.log(`\nportkey-mock bench: ${CONNECTIONS} connections, ${DURATION} s a route, Node ${process.version}, ${new Date().toISOString()}\n`)
+  console.log(`${'route'.padEnd(52)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'x ceiling'.padStart(10)}`)
+  for (const [name, r] of rows) {
+    console.log(`${name.padEnd(52)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / base).toFixed(2).padStart(10)}`)
+  }
+  const rps = (i: number) => rows[i][1].rps
+  const targets: [string, number, string, boolean][] = [
+    ['GET /api-keys/{id} / ceiling', rps(1) / base, '>= 0.70', rps(1) / base >= 0.7],
+    ['list at 100,000 / list at 1,000', rps(2) / rps(4), '>= 0.90', rps(2) / rps(4) >= 0.9],
+    ['list by workspace at 100,000 / at 1,000', rps(3) / rps(5), '>= 0.90', rps(3) / rps(5) >= 0.9],
+    ['process start to first 200, ms (median of 5)', startup, '<= 300', startup <= 300],
+    ['resident memory at 100,000 keys, MB (in memory)', rss, '< 150', rss < 150],
+  ]
+  console.log(`\n${'target'.padEnd(52)} ${'measured'.padStart(9)} ${'goal'.padStart(9)}`)
+  for (const [name, value, goal, met] of targets) {
+    console.log(`${name.padEnd(52)} ${value.toFixed(2).padStart(9)} ${goal.padStart(9)}  ${met ? 'met' : 'MISSED'}`)
+  }
+  console.log(`\n${'for context'.padEnd(52)} ${'measured'.padStart(9)}`)
+  console.log(`${'bare Fastify process start to first 200, ms'.padEnd(52)} ${bareStartup.toFixed(2).padStart(9)}`)
+  console.log(`${'resident memory at 100,000 keys, MB (--db FILE)'.padEnd(52)} ${rssFile.toFixed(2).padStart(9)}`)
+} finally {
+  for (const child of children) child.kill('SIGTERM')
+}

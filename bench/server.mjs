@@ -1,0 +1,34 @@
+// A stand-in server for the benchmark: the built app (dist/) on a store (DB, in memory by default)
+// holding the seed plus KEYS more keys, listening on a free loopback port. Plain JavaScript on purpose: it runs
+// under bare node, so its memory is the app's own. Prints its URL on stdout.
+import { createHash } from 'node:crypto'
+import { buildApp } from '../dist/app.js'
+import { defaultConfig } from '../dist/config.js'
+import { SEED } from '../dist/db/seed.js'
+import { maskSecret } from '../dist/secrets.js'
+
+const total = Number(process.env.KEYS ?? 0)
+const app = buildApp(defaultConfig({ logLevel: 'warn', db: process.env.DB ?? ':memory:' }))
+await app.ready()
+
+const workspaces = [SEED.workspaces.shared.id, SEED.workspaces.research.id]
+const start = Date.parse('2024-01-01T00:00:00.000Z')
+app.store.db.transaction(() => {
+  for (let i = 0; i < total; i++) {
+    const type = ['organisation-service', 'workspace-service', 'workspace-user'][i % 3]
+    const secret = `bench-${i}-${'x'.repeat(24)}`
+    app.store.apiKeys.insert({
+      id: crypto.randomUUID(), organisation_id: SEED.organisation.id,
+      workspace_id: type === 'organisation-service' ? null : workspaces[i % 2],
+      user_id: type === 'workspace-user' ? SEED.users.bob.id : null,
+      type, name: `bench key ${i}`, description: null, masked_key: maskSecret(secret), status: 'active',
+      creation_mode: 'api', rate_limits: [{ type: 'requests', unit: 'rpm', value: 100 }], usage_limits: null,
+      reset_usage: null, expires_at: null, last_reset_at: null, alert_emails: null, expiry_enforced: 0,
+      allow_config_override: null, api_key_defaults_id: null, scopes: ['completions.write'],
+      defaults: { metadata: null, config_id: null },
+      created_at: start + i * 1000, last_updated_at: start + i * 1000,
+    }, createHash('sha256').update(secret).digest())
+  }
+})()
+const url = await app.listen({ host: '127.0.0.1', port: 0 })
+process.stdout.write(`${url}\n`)
