@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { buildApp } from '../dist/app.js'
 import { defaultConfig } from '../dist/config.js'
+import { newApiKey } from '../dist/db/api-keys.js'
 import { SEED } from '../dist/db/seed.js'
 import { maskSecret } from '../dist/secrets.js'
 
@@ -17,17 +18,14 @@ app.store.db.transaction(() => {
   for (let i = 0; i < total; i++) {
     const type = ['organisation-service', 'workspace-service', 'workspace-user'][i % 3]
     const secret = `bench-${i}-${'x'.repeat(24)}`
-    app.store.apiKeys.insert({
+    app.store.apiKeys.insert(newApiKey({
       id: crypto.randomUUID(), organisation_id: SEED.organisation.id,
       workspace_id: type === 'organisation-service' ? null : workspaces[i % 2],
       user_id: type === 'workspace-user' ? SEED.users.bob.id : null,
-      type, name: `bench key ${i}`, description: null, masked_key: maskSecret(secret), status: 'active',
-      creation_mode: 'api', rate_limits: [{ type: 'requests', unit: 'rpm', value: 100 }], usage_limits: null,
-      reset_usage: null, expires_at: null, last_reset_at: null, alert_emails: null, expiry_enforced: 0,
-      allow_config_override: null, api_key_defaults_id: null, scopes: ['completions.write'],
-      defaults: { metadata: null, config_id: null },
-      created_at: start + i * 1000, last_updated_at: start + i * 1000,
-    }, createHash('sha256').update(secret).digest())
+      type, name: `bench key ${i}`, masked_key: maskSecret(secret),
+      rate_limits: [{ type: 'requests', unit: 'rpm', value: 100 }], scopes: ['completions.write'],
+      created_at: start + i * 1000,
+    }), createHash('sha256').update(secret).digest())
   }
 })()
 const url = await app.listen({ host: '127.0.0.1', port: 0 })

@@ -4,7 +4,7 @@ import type { Test } from 'tap'
 import { buildApp, type AppOptions } from '../src/app.js'
 import type { Clock } from '../src/clock.js'
 import { defaultConfig, type Config } from '../src/config.js'
-import type { ApiKey } from '../src/db/api-keys.js'
+import { newApiKey, type ApiKey } from '../src/db/api-keys.js'
 import { SEED } from '../src/db/seed.js'
 import { hashSecret, maskSecret } from '../src/secrets.js'
 import { loadContract } from './contract.js'
@@ -69,31 +69,17 @@ let counter = 0
 export function addKey (app: FastifyInstance, key: Partial<ApiKey> & Pick<ApiKey, 'type'>, secret = `test-secret-${++counter}-${Date.now()}`) {
   const workspaceId = key.type === 'organisation-service' ? null : SEED.workspaces.shared.id
   const id = key.id ?? crypto.randomUUID()
-  const stored: ApiKey = {
+  const stored = newApiKey({
     id,
     organisation_id: SEED.organisation.id,
     workspace_id: workspaceId,
     user_id: key.type === 'workspace-user' ? SEED.users.bob.id : null,
     name: `test key ${counter}`,
-    description: null,
     masked_key: maskSecret(secret),
-    status: 'active',
-    creation_mode: 'api',
-    rate_limits: [],
-    usage_limits: null,
-    reset_usage: null,
-    expires_at: null,
-    last_reset_at: null,
-    alert_emails: null,
-    expiry_enforced: 0,
-    allow_config_override: null,
-    api_key_defaults_id: null,
     scopes: [],
-    defaults: { metadata: null, config_id: null },
     created_at: app.clock.now(),
-    last_updated_at: app.clock.now(),
     ...key,
-  }
+  })
   app.store.apiKeys.insert(stored, hashSecret(secret))
   return { id, secret, key: stored }
 }

@@ -31,6 +31,29 @@ export interface ApiKey {
   last_updated_at: number
 }
 
+/** A key with every field it was not given at its default: unset limits, no expiry, active. */
+export function newApiKey (fields: Pick<ApiKey, 'id' | 'organisation_id' | 'type' | 'name' | 'masked_key' | 'scopes' | 'created_at'> & Partial<ApiKey>): ApiKey {
+  return {
+    workspace_id: null,
+    user_id: null,
+    description: null,
+    status: 'active',
+    creation_mode: 'api',
+    rate_limits: [],
+    usage_limits: null,
+    reset_usage: null,
+    expires_at: null,
+    last_reset_at: null,
+    alert_emails: null,
+    expiry_enforced: 0,
+    allow_config_override: null,
+    api_key_defaults_id: null,
+    defaults: { metadata: null, config_id: null },
+    last_updated_at: fields.created_at,
+    ...fields,
+  }
+}
+
 export interface ListQuery {
   organisationId: string
   /** Only this workspace's keys; null for the whole organisation. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { hashSecret, maskSecret } from '../secrets.js'
-import type { ApiKey, ApiKeyRepository, ApiKeyType } from './api-keys.js'
+import { newApiKey, type ApiKey, type ApiKeyRepository, type ApiKeyType } from './api-keys.js'
 import type { Db } from './open.js'
 import type { OrganisationRepository } from './organisations.js'
 
@@ -42,30 +42,6 @@ const { organisation, workspaces, users, apiKeys: ids } = SEED
 const ORGANISATION_CREATED = at('2025-01-06T08:00:00.000Z')
 
 type SeedKey = Partial<ApiKey> & Pick<ApiKey, 'id' | 'type' | 'name' | 'scopes' | 'created_at'>
-
-function apiKey (key: SeedKey): ApiKey {
-  return {
-    organisation_id: organisation.id,
-    workspace_id: null,
-    user_id: null,
-    description: null,
-    masked_key: '',
-    status: 'active',
-    creation_mode: 'ui',
-    rate_limits: [],
-    usage_limits: null,
-    reset_usage: null,
-    expires_at: null,
-    last_reset_at: null,
-    alert_emails: null,
-    expiry_enforced: 0,
-    allow_config_override: null,
-    api_key_defaults_id: null,
-    defaults: { metadata: null, config_id: null },
-    last_updated_at: key.created_at,
-    ...key,
-  }
-}
 
 const inWorkspace = (workspace: { id: string }, type: ApiKeyType = 'workspace-service') => ({ type, workspace_id: workspace.id })
 
@@ -156,7 +132,7 @@ export function seed (db: Db, organisations: OrganisationRepository, apiKeys: Ap
       organisations.insertUser({ ...user, organisation_id: organisation.id, created_at: ORGANISATION_CREATED })
     }
     for (const [key, secret] of keys) {
-      apiKeys.insert(apiKey({ ...key, masked_key: maskSecret(secret) }), hashSecret(secret))
+      apiKeys.insert(newApiKey({ organisation_id: organisation.id, creation_mode: 'ui', ...key, masked_key: maskSecret(secret) }), hashSecret(secret))
     }
   })()
 }
