@@ -168,11 +168,15 @@ function orderedSchemas (schemas: Record<string, Schema>): string[] {
   return order
 }
 
+// The router reads a hyphen as the end of a parameter's name (`/:from-:to`), so `{sub-type}` is
+// served, and validated, as `sub_type`.
+const routerName = (name: string): string => name.replaceAll('-', '_')
+
 // `/api-keys/{id}` -> `/api-keys/:id`, the router's syntax.
 function routerUrl (path: string): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    if (!/^\w+$/.test(name)) throw new Error(`path parameter {${name}} is not a plain word; the router would misread it`)
-    return `:${name}`
+    if (!/^[\w-]+$/.test(name)) throw new Error(`path parameter {${name}} is not a plain word; the router would misread it`)
+    return `:${routerName(name)}`
   })
 }
 
@@ -215,7 +219,8 @@ export function generate (source: string): string {
         if (!ps.length) continue
         const fields = ps.map(p => {
           const expression = parameterExpression(p)
-          return `  ${key(String(parameter(p).name))}: ${parameter(p).required ? expression : `Type.Optional(${expression})`},`
+          const name = location === 'path' ? routerName(String(parameter(p).name)) : String(parameter(p).name)
+          return `  ${key(name)}: ${parameter(p).required ? expression : `Type.Optional(${expression})`},`
         })
         schema.push(`${property}: Type.Object({\n${fields.join('\n')}\n}),`)
       }

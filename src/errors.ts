@@ -14,6 +14,7 @@ export const badRequest = (message: string) => new PortkeyError(400, 'AB01', mes
 export const unauthorised = (message = 'Unauthorised Request') => new PortkeyError(401, 'AB05', message)
 export const forbidden = () => new PortkeyError(403, 'AB03', 'You do not have enough permissions to execute this request')
 export const notFound = (message: string) => new PortkeyError(404, 'AB08', message)
+export const conflict = (message: string) => new PortkeyError(409, 'AB07', message)
 
 const CODE_FOR_STATUS: Record<number, ErrorCode> = { 400: 'AB01', 401: 'AB05', 403: 'AB03', 404: 'AB08', 409: 'AB07', 429: 'AB06' }
 

@@ -31,8 +31,9 @@ export function assertManagesApiKeys (caller: Caller): void {
   if (caller.type === 'workspace-user') throw forbidden()
 }
 
-export function assertScope (caller: Caller, type: ApiKeyType, action: Action): void {
-  if (!caller.scopes.has(scope(type, action))) throw forbidden()
+/** The caller must hold the scope for one of these actions on keys of this type. */
+export function assertScope (caller: Caller, type: ApiKeyType, ...actions: Action[]): void {
+  if (!actions.some(action => caller.scopes.has(scope(type, action)))) throw forbidden()
 }
 
 /** Whether the caller may know the key exists: its organisation, and its workspace for a workspace key. */

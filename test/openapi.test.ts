@@ -40,7 +40,8 @@ t.test('the server has exactly the routes the document describes, at each of its
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const server of item.servers ?? doc.servers) {
       for (const method of Object.keys(item).filter(k => k !== 'servers')) {
-        described.push(`${method.toUpperCase()} ${server.url.replace(/\/$/, '')}${path.replace(/\{(\w+)\}/g, ':$1')}`)
+        const url = path.replace(/\{([\w-]+)\}/g, (_, name: string) => `:${name.replaceAll('-', '_')}`)
+        described.push(`${method.toUpperCase()} ${server.url.replace(/\/$/, '')}${url}`)
       }
     }
   }

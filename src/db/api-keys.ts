@@ -1,4 +1,4 @@
-import type { ApiKeyDefaults, ApiKeyObject, RateLimit, UsageLimits } from '../schemas/generated.js'
+import type { ApiKeyDefaults, ApiKeyObject, RateLimit, RotationPolicy, UsageLimits } from '../schemas/generated.js'
 import type { Db } from './open.js'
 
 export type ApiKeyType = ApiKeyObject['type']
@@ -27,6 +27,8 @@ export interface ApiKey {
   api_key_defaults_id: string | null
   scopes: string[]
   defaults: ApiKeyDefaults
+  /** Kept and updatable, though the live API does not show it on reads. */
+  rotation_policy: RotationPolicy | null
   created_at: number
   last_updated_at: number
 }
@@ -49,6 +51,7 @@ export function newApiKey (fields: Pick<ApiKey, 'id' | 'organisation_id' | 'type
     allow_config_override: null,
     api_key_defaults_id: null,
     defaults: { metadata: null, config_id: null },
+    rotation_policy: null,
     last_updated_at: fields.created_at,
     ...fields,
   }
@@ -68,7 +71,7 @@ export interface ListQuery {
 const COLUMNS = ['id', 'organisation_id', 'workspace_id', 'user_id', 'type', 'name', 'description', 'masked_key',
   'status', 'creation_mode', 'rate_limits', 'usage_limits', 'reset_usage', 'expires_at', 'last_reset_at', 'alert_emails',
   'expiry_enforced', 'allow_config_override', 'api_key_defaults_id', 'scopes', 'defaults_metadata', 'defaults_config_id',
-  'created_at', 'last_updated_at'] as const
+  'rotation_policy', 'created_at', 'last_updated_at'] as const
 type Column = typeof COLUMNS[number]
 type Row = unknown[]
 const SELECT = `SELECT ${COLUMNS.join(', ')} FROM api_keys`
@@ -98,6 +101,7 @@ const decode = (row: Row): ApiKey => ({
   api_key_defaults_id: row[at.api_key_defaults_id] as string | null,
   scopes: JSON.parse(row[at.scopes] as string) as string[],
   defaults: { metadata: json<Record<string, string>>(row[at.defaults_metadata]), config_id: row[at.defaults_config_id] as string | null },
+  rotation_policy: json<RotationPolicy>(row[at.rotation_policy]),
   created_at: row[at.created_at] as number,
   last_updated_at: row[at.last_updated_at] as number,
 })
@@ -112,6 +116,7 @@ const encode = (key: ApiKey): Record<Column, unknown> => {
     scopes: JSON.stringify(key.scopes),
     defaults_metadata: defaults.metadata && JSON.stringify(defaults.metadata),
     defaults_config_id: defaults.config_id,
+    rotation_policy: key.rotation_policy && JSON.stringify(key.rotation_policy),
   }
 }
 
@@ -141,6 +146,10 @@ export class ApiKeyRepository {
   readonly #totalOfWorkspace
   readonly #insert
   readonly #insertSecret
+  readonly #update
+  readonly #delete
+  readonly #transitionEnd
+  readonly #retireSecrets
   readonly #db
 
   constructor (db: Db) {
@@ -159,12 +168,14 @@ export class ApiKeyRepository {
     this.#totalOfWorkspace = db.prepare<[string, string, string, string, string], number>(
       'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ? AND type IN (?, ?, ?)').pluck()
     this.#insert = db.prepare<Record<Column, unknown>>(`
-      INSERT INTO api_keys (id, organisation_id, workspace_id, user_id, type, name, description, masked_key, status,
-        creation_mode, rate_limits, usage_limits, reset_usage, expires_at, last_reset_at, alert_emails, expiry_enforced,
-        allow_config_override, api_key_defaults_id, scopes, defaults_metadata, defaults_config_id, created_at, last_updated_at)
-      VALUES (@id, @organisation_id, @workspace_id, @user_id, @type, @name, @description, @masked_key, @status,
-        @creation_mode, @rate_limits, @usage_limits, @reset_usage, @expires_at, @last_reset_at, @alert_emails, @expiry_enforced,
-        @allow_config_override, @api_key_defaults_id, @scopes, @defaults_metadata, @defaults_config_id, @created_at, @last_updated_at)`)
+      INSERT INTO api_keys (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(c => `@${c}`).join(', ')})`)
+    // Who a key belongs to never changes; everything else may.
+    const mutable = COLUMNS.filter(c => !['id', 'organisation_id', 'workspace_id', 'user_id', 'type', 'created_at'].includes(c))
+    this.#update = db.prepare<Record<Column, unknown>>(`UPDATE api_keys SET ${mutable.map(c => `${c} = @${c}`).join(', ')} WHERE id = @id`)
+    this.#delete = db.prepare<[string]>('DELETE FROM api_keys WHERE id = ?')
+    this.#transitionEnd = db.prepare<[string, number], number>(
+      'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
+    this.#retireSecrets = db.prepare<[number, string]>('UPDATE api_key_secrets SET expires_at = ? WHERE api_key_id = ? AND expires_at IS NULL')
     this.#insertSecret = db.prepare<[Buffer, string, number]>(
       'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
   }
@@ -193,6 +204,33 @@ export class ApiKeyRepository {
       ? this.#pageOfOrganisation.all(organisationId, a, b, c, limit, offset)
       : this.#pageOfWorkspace.all(workspaceId, a, b, c, limit, offset)
     return { total, keys: rows.map(decode) }
+  }
+
+  /** Replaces every field of a stored key but those that say whom it belongs to. */
+  update (key: ApiKey): void {
+    this.#update.run(encode(key))
+  }
+
+  /** Deletes a key and, with it, its secrets. False if there was none. */
+  delete (id: string): boolean {
+    return this.#delete.run(id).changes === 1
+  }
+
+  /** When a rotation's transition ends, if one is under way at `now`. */
+  transitionEnd (id: string, now: number): number | undefined {
+    return this.#transitionEnd.get(id, now) ?? undefined
+  }
+
+  /**
+   * Gives a key a new secret: the current one keeps authenticating until `transitionEnd`, and the key
+   * shows the new one masked from now on. One transaction.
+   */
+  rotate (key: ApiKey, keyHash: Buffer, transitionEnd: number): void {
+    this.#db.transaction(() => {
+      this.#retireSecrets.run(transitionEnd, key.id)
+      this.#insertSecret.run(keyHash, key.id, key.last_updated_at)
+      this.#update.run(encode(key))
+    })()
   }
 
   /** Stores a new key with the digest of its secret, together or not at all. */

@@ -10,6 +10,7 @@ export class OrganisationRepository {
   readonly #insertWorkspace
   readonly #insertUser
   readonly #findWorkspace
+  readonly #findUser
   readonly #anyOrganisation
 
   constructor (db: Db) {
@@ -21,6 +22,7 @@ export class OrganisationRepository {
     // A workspace is named by its UUID or its slug; both are unique.
     this.#findWorkspace = db.prepare<[string, string, string], Workspace>(
       'SELECT * FROM workspaces WHERE organisation_id = ? AND (id = ? OR slug = ?)')
+    this.#findUser = db.prepare<[string, string], User>('SELECT * FROM users WHERE organisation_id = ? AND id = ?')
     this.#anyOrganisation = db.prepare<[], { id: string }>('SELECT id FROM organisations LIMIT 1')
   }
 
@@ -30,6 +32,10 @@ export class OrganisationRepository {
 
   findWorkspace (organisationId: string, idOrSlug: string): Workspace | undefined {
     return this.#findWorkspace.get(organisationId, idOrSlug, idOrSlug)
+  }
+
+  findUser (organisationId: string, id: string): User | undefined {
+    return this.#findUser.get(organisationId, id)
   }
 
   isEmpty (): boolean { return this.#anyOrganisation.get() === undefined }

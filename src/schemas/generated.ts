@@ -87,13 +87,122 @@ export const ApiKeyObjectList = Type.Object({
 })
 export type ApiKeyObjectList = Static<typeof ApiKeyObjectList>
 
+export const EmptyObject = Type.Object({}, { additionalProperties: false })
+export type EmptyObject = Static<typeof EmptyObject>
+
+export const UsageLimitsRequest = Type.Object({
+  credit_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  type: Type.Optional(Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] })),
+  alert_threshold: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  periodic_reset: Type.Optional(Nullable(Type.Unsafe<'monthly' | 'weekly'>({ type: 'string', enum: ['monthly', 'weekly'] }))),
+  periodic_reset_days: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 365 }))),
+  next_usage_reset_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+})
+export type UsageLimitsRequest = Static<typeof UsageLimitsRequest>
+
+export const RotationPolicy = Type.Object({
+  rotation_period: Type.Optional(Nullable(Type.Unsafe<'weekly' | 'monthly'>({ type: 'string', enum: ['weekly', 'monthly'] }))),
+  next_rotation_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000 })),
+})
+export type RotationPolicy = Static<typeof RotationPolicy>
+
+export const ApiKeyDefaultsRequest = Type.Object({
+  metadata: Type.Optional(Nullable(Dictionary(Type.String()))),
+  config_id: Type.Optional(Nullable(Type.String())),
+  allow_config_override: Type.Optional(Type.Boolean()),
+})
+export type ApiKeyDefaultsRequest = Static<typeof ApiKeyDefaultsRequest>
+
+export const CreateApiKeyObject = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  organisation_id: Type.Optional(Type.String({ format: 'uuid' })),
+  workspace_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  user_id: Type.Optional(Type.String({ format: 'uuid' })),
+  rate_limits: Type.Optional(Nullable(Type.Array(RateLimit))),
+  usage_limits: Type.Optional(Nullable(UsageLimitsRequest)),
+  scopes: Type.Array(Type.String({ minLength: 1 })),
+  defaults: Type.Optional(ApiKeyDefaultsRequest),
+  alert_emails: Type.Optional(Nullable(Type.Array(Type.String({ format: 'email' })))),
+  expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  rotation_policy: Type.Optional(Nullable(RotationPolicy)),
+})
+export type CreateApiKeyObject = Static<typeof CreateApiKeyObject>
+
+export const UpdateApiKeyObject = Type.Object({
+  id: Type.Optional(Type.String()),
+  type: Type.Optional(Type.String()),
+  organisation_id: Type.Optional(Type.String()),
+  workspace_id: Type.Optional(Nullable(Type.String())),
+  user_id: Type.Optional(Nullable(Type.String())),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  rate_limits: Type.Optional(Nullable(Type.Array(RateLimit))),
+  usage_limits: Type.Optional(Nullable(UsageLimitsRequest)),
+  reset_usage: Type.Optional(Type.Boolean()),
+  scopes: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  defaults: Type.Optional(ApiKeyDefaultsRequest),
+  alert_emails: Type.Optional(Nullable(Type.Array(Type.String({ format: 'email' })))),
+  expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  rotation_policy: Type.Optional(Nullable(RotationPolicy)),
+})
+export type UpdateApiKeyObject = Static<typeof UpdateApiKeyObject>
+
+export const CreateApiKeyResponse = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  key: Type.String(),
+  object: Type.Unsafe<'api-key'>({ type: 'string', enum: ['api-key'] }),
+})
+export type CreateApiKeyResponse = Static<typeof CreateApiKeyResponse>
+
+export const RotateApiKeyRequest = Type.Object({
+  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000, default: 1800000 })),
+})
+export type RotateApiKeyRequest = Static<typeof RotateApiKeyRequest>
+
+export const RotateApiKeyResponse = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  key: Type.String(),
+  key_transition_expires_at: Type.String({ format: 'date-time' }),
+})
+export type RotateApiKeyResponse = Static<typeof RotateApiKeyResponse>
+
 const ApiKeyIdParameter = Type.String({ format: 'uuid' })
+
+const ApiKeyLevelParameter = Type.Unsafe<'organisation' | 'workspace'>({ type: 'string', enum: ['organisation', 'workspace'] })
+
+const ApiKeySubTypeParameter = Type.Unsafe<'service' | 'user'>({ type: 'string', enum: ['service', 'user'] })
 
 const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
 const CurrentPageParameter = Type.Integer({ minimum: 0, default: 0 })
 
 const WorkspaceIdParameter = Type.String({ minLength: 1, maxLength: 255 })
+
+export const createApiKey = {
+  method: 'POST',
+  url: '/api-keys/:type/:sub_type',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'createApiKey',
+    params: Type.Object({
+      type: ApiKeyLevelParameter,
+      sub_type: ApiKeySubTypeParameter,
+    }),
+    body: CreateApiKeyObject,
+    response: {
+      200: CreateApiKeyResponse,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
 
 export const listApiKeys = {
   method: 'GET',
@@ -132,6 +241,76 @@ export const retrieveApiKey = {
       401: ErrorResponse,
       403: ErrorResponse,
       404: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const updateApiKey = {
+  method: 'PUT',
+  url: '/api-keys/:id',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'updateApiKey',
+    params: Type.Object({
+      id: ApiKeyIdParameter,
+    }),
+    body: UpdateApiKeyObject,
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const deleteApiKey = {
+  method: 'DELETE',
+  url: '/api-keys/:id',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'deleteApiKey',
+    params: Type.Object({
+      id: ApiKeyIdParameter,
+    }),
+    body: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true }),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const rotateApiKey = {
+  method: 'POST',
+  url: '/api-keys/:id/rotate',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'rotateApiKey',
+    params: Type.Object({
+      id: ApiKeyIdParameter,
+    }),
+    body: RotateApiKeyRequest,
+    response: {
+      200: RotateApiKeyResponse,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
       500: ErrorResponse,
     },
   },
