@@ -224,8 +224,12 @@ export function generate (source: string): string {
         })
         schema.push(`${property}: Type.Object({\n${fields.join('\n')}\n}),`)
       }
+      // A body the document does not require may be absent: TypeBox's Optional marks it so.
       const body = op.requestBody?.content?.['application/json']?.schema
-      if (body) schema.push(`body: ${typebox(body, `${where} body`)},`)
+      if (body) {
+        const expression = typebox(body, `${where} body`)
+        schema.push(`body: ${op.requestBody?.required === true ? expression : `Type.Optional(${expression})`},`)
+      }
       const statuses = Object.entries(op.responses).map(([status, r]) => `  ${status}: ${responseSchema(r, `${where} ${status}`)},`)
       schema.push(`response: {\n${statuses.join('\n')}\n},`)
       out.push(`export const ${op.operationId} = {

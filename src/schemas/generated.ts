@@ -278,7 +278,7 @@ export const deleteApiKey = {
     params: Type.Object({
       id: ApiKeyIdParameter,
     }),
-    body: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
     response: {
       200: EmptyObject,
       400: ErrorResponse,
@@ -301,7 +301,7 @@ export const rotateApiKey = {
     params: Type.Object({
       id: ApiKeyIdParameter,
     }),
-    body: RotateApiKeyRequest,
+    body: Type.Optional(RotateApiKeyRequest),
     response: {
       200: RotateApiKeyResponse,
       400: ErrorResponse,
