@@ -18,6 +18,39 @@ function toJsonSchema (schema: unknown): unknown {
   return nullable === true ? { anyOf: [converted, { type: 'null' }] } : converted
 }
 
+// RFC 3339 as Go's time.Parse reads it: what the Terraform provider accepts, and never "".
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+// How the Terraform provider decodes an ApiKeyObject, independently of the schema: a mistake in
+// the schema and the server together would still be caught here.
+function terraformDecodes (key: Json, where: string): string[] {
+  const problems: string[] = []
+  const timestamp = (value: unknown, field: string) => {
+    if (value !== null && !(typeof value === 'string' && RFC3339.test(value))) problems.push(`${where}.${field} is ${JSON.stringify(value)}, not RFC 3339 or null`)
+  }
+  for (const field of ['created_at', 'last_updated_at', 'expires_at', 'last_reset_at']) timestamp(key[field], field)
+  const usage = key.usage_limits as Json | null
+  if (usage) timestamp(usage.next_usage_reset_at, 'usage_limits.next_usage_reset_at')
+  for (const [i, limit] of ((key.rate_limits ?? []) as Json[]).entries()) {
+    if (!Number.isInteger(limit.value)) problems.push(`${where}.rate_limits[${i}].value is ${JSON.stringify(limit.value)}, not an integer`)
+  }
+  const override = key.allow_config_override
+  if (override !== null && !Number.isInteger(override)) problems.push(`${where}.allow_config_override is ${JSON.stringify(override)}, not an integer or null`)
+  const metadata = (key.defaults as Json | undefined)?.metadata as Json | null | undefined
+  for (const [name, value] of Object.entries(metadata ?? {})) {
+    if (typeof value !== 'string') problems.push(`${where}.defaults.metadata.${name} is not a string`)
+  }
+  return problems
+}
+
+function strictDecoding (operationId: string | undefined, status: number, body: Json): string[] {
+  if (status !== 200) return []
+  if (operationId === 'retrieveApiKey') return terraformDecodes(body, 'body')
+  if (operationId === 'listApiKeys') return (body.data as Json[]).flatMap((key, i) => terraformDecodes(key, `data[${i}]`))
+  if (operationId === 'rotateApiKey' && !RFC3339.test(String(body.key_transition_expires_at))) return ['key_transition_expires_at is not RFC 3339']
+  return []
+}
+
 export interface Contract {
   /** What is wrong with one response, given the operation that answered it (none for no route). */
   violations (operationId: string | undefined, status: number, contentType: unknown, body: string): string[]
@@ -49,8 +82,8 @@ export async function loadContract (): Promise<Contract> {
       try { parsed = JSON.parse(body) } catch { return [`body is not JSON: ${body.slice(0, 200)}`] }
       const validate = operationId === undefined ? errorSchema : byOperation.get(operationId)?.get(String(status))
       if (!validate) return [`${operationId ?? 'no route'} answered ${status}, which the contract does not declare`]
-      if (validate(parsed)) return []
-      return (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`)
+      if (!validate(parsed)) return (validate.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message}`)
+      return strictDecoding(operationId, status, parsed as Json)
     },
   }
 }
