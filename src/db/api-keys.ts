@@ -150,10 +150,10 @@ export class ApiKeyRepository {
   readonly #delete
   readonly #transitionEnd
   readonly #retireSecrets
-  readonly #db
+  readonly #insertWithSecret
+  readonly #rotate
 
   constructor (db: Db) {
-    this.#db = db
     this.#findById = db.prepare<[string], Row>(`${SELECT} WHERE id = ?`).raw()
     this.#findBySecret = db.prepare<[Buffer, number], [string, ApiKeyType, string, string | null, string, number | null]>(`
       SELECT k.id, k.type, k.organisation_id, k.workspace_id, k.scopes, k.expires_at
@@ -176,6 +176,16 @@ export class ApiKeyRepository {
     this.#transitionEnd = db.prepare<[string, number], number>(
       'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
     this.#retireSecrets = db.prepare<[number, string]>('UPDATE api_key_secrets SET expires_at = ? WHERE api_key_id = ? AND expires_at IS NULL')
+    // Transactions are built once, like the statements: building one is dearer than running it.
+    this.#insertWithSecret = db.transaction((key: ApiKey, keyHash: Buffer) => {
+      this.#insert.run(encode(key))
+      this.#insertSecret.run(keyHash, key.id, key.created_at)
+    })
+    this.#rotate = db.transaction((key: ApiKey, keyHash: Buffer, transitionEnd: number) => {
+      this.#retireSecrets.run(transitionEnd, key.id)
+      this.#insertSecret.run(keyHash, key.id, key.last_updated_at)
+      this.#update.run(encode(key))
+    })
     this.#insertSecret = db.prepare<[Buffer, string, number]>(
       'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
   }
@@ -226,19 +236,12 @@ export class ApiKeyRepository {
    * shows the new one masked from now on. One transaction.
    */
   rotate (key: ApiKey, keyHash: Buffer, transitionEnd: number): void {
-    this.#db.transaction(() => {
-      this.#retireSecrets.run(transitionEnd, key.id)
-      this.#insertSecret.run(keyHash, key.id, key.last_updated_at)
-      this.#update.run(encode(key))
-    })()
+    this.#rotate(key, keyHash, transitionEnd)
   }
 
   /** Stores a new key with the digest of its secret, together or not at all. */
   insert (key: ApiKey, keyHash: Buffer): void {
-    this.#db.transaction(() => {
-      this.#insert.run(encode(key))
-      this.#insertSecret.run(keyHash, key.id, key.created_at)
-    })()
+    this.#insertWithSecret(key, keyHash)
   }
 }
 
