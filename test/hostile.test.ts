@@ -50,3 +50,42 @@ t.test('repeated paging parameters are a 400, not a guess', async t => {
   t.equal(response.statusCode, 400)
   t.match(response.json().data.message, /page_size/)
 })
+
+const BODIES: unknown[] = [
+  null, 0, 'name', [], [{}], true,
+  { name: "'); DROP TABLE api_keys; --", scopes: ["' OR 1=1"] },
+  { name: 'x', scopes: [], __proto__: { admin: true } },
+  { name: 'x', scopes: [], constructor: { prototype: { polluted: true } } },
+  { name: 'x'.repeat(300), scopes: [] },
+  { name: 'x', scopes: Array.from({ length: 5000 }, (_, i) => `s${i}`) },
+  { name: 'x', scopes: [], defaults: { metadata: { a: { b: { c: {} } } } } },
+  { name: 'x', scopes: [], rate_limits: [{ type: 'requests', unit: 'rpm', value: 1e308 }] },
+  { name: 'x', scopes: [], rate_limits: [{ type: 'requests', unit: 'rpm', value: -1 }] },
+  { name: 'x', scopes: [], usage_limits: { credit_limit: 1e400 } },
+  { name: 'x', scopes: [], expires_at: '9999-99-99T99:99:99Z' },
+  { name: 'x', scopes: [], expires_at: '+275760-09-13T00:00:00.000Z' },
+  { name: 'x', scopes: [], alert_emails: ['a@b.c'.repeat(1000)] },
+  { name: '\u0000\uffff\ud800', scopes: [] },
+  { name: 'x', scopes: [], workspace_id: "ws' OR '1'='1" },
+  { name: 'x', scopes: [], user_id: '../../' },
+]
+
+t.test('hostile bodies on the write routes: never a 5xx, always the envelope, no stray writes', async t => {
+  const app = await build(t)
+  const count = () => app.store.db.prepare('SELECT count(*) FROM api_keys').pluck().get() as number
+  const before = count()
+  let created = 0
+  for (const body of BODIES) {
+    for (const [method, url] of [['POST', '/api-keys/workspace/service'], ['POST', '/api-keys/organisation/service'], ['PUT', `/api-keys/${SEED.apiKeys.carol}`], ['POST', `/api-keys/${SEED.apiKeys.carol}/rotate`]] as const) {
+      const raw = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
+      const response = await app.inject({ method, url, headers: { 'x-portkey-api-key': DEV.admin, 'content-type': 'application/json' }, payload: raw })
+      const answer = response.json()
+      const fine = response.statusCode < 500 && (response.statusCode === 200 || (answer.success === false && /^AB0\d$/.test(answer.data?.errorCode)))
+      if (!fine) t.fail(`${method} ${url} ${raw.slice(0, 60)} -> ${response.statusCode} ${response.body.slice(0, 200)}`)
+      if (response.statusCode === 200 && method === 'POST' && !url.endsWith('/rotate')) created++
+    }
+  }
+  t.equal(count(), before + created, `only the ${created} acknowledged creates were stored`)
+  t.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was polluted')
+  t.equal(({} as Record<string, unknown>).admin, undefined)
+})

@@ -150,6 +150,7 @@ export class ApiKeyRepository {
   readonly #delete
   readonly #transitionEnd
   readonly #retireSecrets
+  readonly #forgetSecrets
   readonly #insertWithSecret
   readonly #rotate
 
@@ -176,12 +177,14 @@ export class ApiKeyRepository {
     this.#transitionEnd = db.prepare<[string, number], number>(
       'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
     this.#retireSecrets = db.prepare<[number, string]>('UPDATE api_key_secrets SET expires_at = ? WHERE api_key_id = ? AND expires_at IS NULL')
+    this.#forgetSecrets = db.prepare<[string, number]>('DELETE FROM api_key_secrets WHERE api_key_id = ? AND expires_at <= ?')
     // Transactions are built once, like the statements: building one is dearer than running it.
     this.#insertWithSecret = db.transaction((key: ApiKey, keyHash: Buffer) => {
       this.#insert.run(encode(key))
       this.#insertSecret.run(keyHash, key.id, key.created_at)
     })
     this.#rotate = db.transaction((key: ApiKey, keyHash: Buffer, transitionEnd: number) => {
+      this.#forgetSecrets.run(key.id, key.last_updated_at)
       this.#retireSecrets.run(transitionEnd, key.id)
       this.#insertSecret.run(keyHash, key.id, key.last_updated_at)
       this.#update.run(encode(key))
@@ -233,7 +236,8 @@ export class ApiKeyRepository {
 
   /**
    * Gives a key a new secret: the current one keeps authenticating until `transitionEnd`, and the key
-   * shows the new one masked from now on. One transaction.
+   * shows the new one masked from now on; secrets of earlier rotations that have lapsed are dropped.
+   * One transaction; `key.last_updated_at` is the moment of the rotation.
    */
   rotate (key: ApiKey, keyHash: Buffer, transitionEnd: number): void {
     this.#rotate(key, keyHash, transitionEnd)
