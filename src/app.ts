@@ -1,3 +1,4 @@
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
@@ -58,7 +59,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
     else parseJson(request, body as string, done)
   })
 
-  app.register(swagger, { mode: 'static', specification: { path: documentPath, baseDir: fileURLToPath(new URL('../openapi', import.meta.url)) } })
+  app.register(swagger, { mode: 'static', specification: { path: documentPath, baseDir: dirname(documentPath) } })
   app.register(store, { path: config.db, dev: { admin: config.adminApiKey, workspace: config.workspaceApiKey, user: config.userApiKey } })
   app.register(apiKeys)
   app.register(mock)

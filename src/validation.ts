@@ -5,7 +5,7 @@ import addFormatsModule from 'ajv-formats'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
-// Fastify's own request-validation settings, with two changes:
+// Fastify's own request-validation settings, with three changes:
 // - Query and path values arrive as strings and are coerced; a JSON body is not: `"name": 7` is a
 //   400, not the name "7".
 // - A body the contract does not require (generated as TypeBox's Optional) may be absent, which
