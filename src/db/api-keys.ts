@@ -170,6 +170,8 @@ export class ApiKeyRepository {
       'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ? AND type IN (?, ?, ?)').pluck()
     this.#insert = db.prepare<Record<Column, unknown>>(`
       INSERT INTO api_keys (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(c => `@${c}`).join(', ')})`)
+    this.#insertSecret = db.prepare<[Buffer, string, number]>(
+      'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
     // Who a key belongs to never changes; everything else may.
     const mutable = COLUMNS.filter(c => !['id', 'organisation_id', 'workspace_id', 'user_id', 'type', 'created_at'].includes(c))
     this.#update = db.prepare<Record<Column, unknown>>(`UPDATE api_keys SET ${mutable.map(c => `${c} = @${c}`).join(', ')} WHERE id = @id`)
@@ -189,8 +191,6 @@ export class ApiKeyRepository {
       this.#insertSecret.run(keyHash, key.id, key.last_updated_at)
       this.#update.run(encode(key))
     })
-    this.#insertSecret = db.prepare<[Buffer, string, number]>(
-      'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
   }
 
   findById (id: string): ApiKey | undefined {
@@ -224,9 +224,9 @@ export class ApiKeyRepository {
     this.#update.run(encode(key))
   }
 
-  /** Deletes a key and, with it, its secrets. False if there was none. */
-  delete (id: string): boolean {
-    return this.#delete.run(id).changes === 1
+  /** Deletes a key and, with it, its secrets. */
+  delete (id: string): void {
+    this.#delete.run(id)
   }
 
   /** When a rotation's transition ends, if one is under way at `now`. */
