@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import store from './db/store.js'
-import { errorHandler, notFoundHandler } from './errors.js'
+import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js'
 import { validatorCompiler } from './validation.js'
 import apiKeys from './routes/api-keys.js'
 import mock from './routes/mock.js'
@@ -43,6 +43,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
     return503OnClosing: false,
     // The router's own refusals (a malformed %-escape, an over-long path segment) in Portkey's shape.
     frameworkErrors: errorHandler,
+    clientErrorHandler,
   })
 
   app.decorate('clock', clock)

@@ -1,5 +1,7 @@
+import { connect } from 'node:net'
+import { once } from 'node:events'
 import t from 'tap'
-import { build, call, DEV, SEED } from './helper.js'
+import { build, call, DEV, listen, SEED } from './helper.js'
 
 t.test('an unknown route is a 404 in the envelope', async t => {
   const app = await build(t)
@@ -52,4 +54,22 @@ t.test('an unexpected failure is a 500 AB04 whose message hides the cause', asyn
   const { status, body } = await call(app, DEV.admin, { url: '/api-keys' })
   t.equal(status, 500)
   t.same(body, { success: false, data: { message: 'Internal Server Error', errorCode: 'AB04' } })
+})
+
+t.test('requests Node cannot parse as HTTP are answered in the envelope too', async t => {
+  const url = new URL(await listen(await build(t)))
+  const raw = async (request: string) => {
+    const socket = connect(Number(url.port), url.hostname)
+    socket.end(request)
+    let answer = ''
+    socket.setEncoding('utf8').on('data', chunk => { answer += chunk })
+    await once(socket, 'close')
+    return answer
+  }
+  const malformed = await raw('GET /api-keys HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n')
+  t.match(malformed, /^HTTP\/1\.1 400 /)
+  t.same(JSON.parse(malformed.split('\r\n\r\n')[1]), { success: false, data: { message: 'Malformed HTTP request', errorCode: 'AB01' } })
+  const huge = await raw(`GET /api-keys HTTP/1.1\r\nHost: x\r\nx-pad: ${'a'.repeat(20_000)}\r\n\r\n`)
+  t.match(huge, /^HTTP\/1\.1 431 /)
+  t.equal(JSON.parse(huge.split('\r\n\r\n')[1]).data.errorCode, 'AB01')
 })
