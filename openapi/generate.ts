@@ -191,6 +191,9 @@ export function generate (source: string): string {
 
   for (const name of orderedSchemas(schemas)) {
     out.push(`export const ${name} = ${typebox(schemas[name], name)}\nexport type ${name} = Static<typeof ${name}>\n`)
+    // An enum's values, for code that needs them as data (which scopes exist, say).
+    const values = schemas[name].enum
+    if (Array.isArray(values)) out.push(`export const ${name}Values: readonly ${name}[] = ${literal(values)}\n`)
   }
 
   const parameter = (p: Schema): Schema => typeof p.$ref === 'string' ? parameters[refName(p.$ref, 'parameters')] : p

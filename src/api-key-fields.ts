@@ -1,24 +1,24 @@
 import type { ApiKey } from './db/api-keys.js'
 import { badRequest } from './errors.js'
+import { formatInstant, instantOf } from './time.js'
 import type { CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from './schemas/generated.js'
 
 // The rules a request's fields obey beyond what their schema says, and how they are stored. Shared
 // by create and update, so that a key reads the same whichever made it.
 
 const DAY = 86_400_000
-const iso = (ms: number) => new Date(ms).toISOString()
 const invalid = (field: string, problem: string) => badRequest(`Invalid body field ${field}: ${problem}`)
 
 // When a periodic reset next happens, if the client did not say: the 1st of next month, next
 // Monday, or N days on (all at midnight UTC but the last).
 function nextUsageReset (limits: UsageLimitsRequest, now: number): string | null {
   const today = new Date(now)
-  if (limits.periodic_reset === 'monthly') return iso(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1))
+  if (limits.periodic_reset === 'monthly') return formatInstant(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1))
   if (limits.periodic_reset === 'weekly') {
     const daysToMonday = ((8 - today.getUTCDay()) % 7) || 7
-    return iso(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + daysToMonday))
+    return formatInstant(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + daysToMonday))
   }
-  if (typeof limits.periodic_reset_days === 'number') return iso(now + limits.periodic_reset_days * DAY)
+  if (typeof limits.periodic_reset_days === 'number') return formatInstant(now + limits.periodic_reset_days * DAY)
   return null
 }
 
@@ -32,7 +32,7 @@ function usageLimits (limits: UsageLimitsRequest, now: number): UsageLimits {
     alert_threshold: limits.alert_threshold ?? null,
     periodic_reset: limits.periodic_reset ?? null,
     periodic_reset_days: limits.periodic_reset_days ?? null,
-    next_usage_reset_at: limits.next_usage_reset_at != null ? iso(Date.parse(limits.next_usage_reset_at)) : nextUsageReset(limits, now),
+    next_usage_reset_at: limits.next_usage_reset_at != null ? formatInstant(instantOf(limits.next_usage_reset_at)) : nextUsageReset(limits, now),
   }
 }
 
@@ -46,14 +46,14 @@ function rotationPolicy (policy: RotationPolicy): RotationPolicy {
   }
   return {
     rotation_period: period ?? null,
-    next_rotation_at: next == null ? null : iso(Date.parse(next)),
+    next_rotation_at: next == null ? null : formatInstant(instantOf(next)),
     ...(transition === undefined ? {} : { key_transition_period_ms: transition }),
   }
 }
 
 function expiresAt (value: string | null, now: number): number | null {
   if (value === null) return null
-  const ms = Date.parse(value)
+  const ms = instantOf(value)
   if (ms <= now) throw invalid('expires_at', 'must be in the future')
   return ms
 }

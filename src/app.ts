@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import store from './db/store.js'
+import { parseJsonBodies } from './body.js'
 import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js'
 import { validatorCompiler } from './validation.js'
 import apiKeys from './routes/api-keys.js'
@@ -52,13 +53,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 
-  // Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET:
-  // an empty body is no body, anything else goes to Fastify's own safe parser.
-  const parseJson = app.getDefaultJsonParser('error', 'error')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '') done(null, undefined)
-    else parseJson(request, body as string, done)
-  })
+  parseJsonBodies(app)
 
   app.register(swagger, { mode: 'static', specification: { path: documentPath, baseDir: dirname(documentPath) } })
   app.register(store, { path: config.db, dev: { admin: config.adminApiKey, workspace: config.workspaceApiKey, user: config.userApiKey } })

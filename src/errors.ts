@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorResponse } from './schemas/generated.js'
+import { DATE_TIME_RULE } from './time.js'
 
 type ErrorCode = ErrorResponse['data']['errorCode']
 
@@ -14,7 +15,8 @@ export class PortkeyError extends Error {
 
 export const badRequest = (message: string) => new PortkeyError(400, 'AB01', message)
 export const unauthorised = (message = 'Unauthorised Request') => new PortkeyError(401, 'AB05', message)
-export const forbidden = () => new PortkeyError(403, 'AB03', 'You do not have enough permissions to execute this request')
+export const forbidden = (detail?: string) =>
+  new PortkeyError(403, 'AB03', `You do not have enough permissions to execute this request${detail ? `: ${detail}` : ''}`)
 export const notFound = (message: string) => new PortkeyError(404, 'AB08', message)
 export const conflict = (message: string) => new PortkeyError(409, 'AB07', message)
 
@@ -22,6 +24,9 @@ const CODE_FOR_STATUS: Record<number, ErrorCode> = { 400: 'AB01', 401: 'AB05', 4
 
 export const envelope = (errorCode: ErrorCode, message: string): ErrorResponse =>
   ({ success: false, data: { message, errorCode } })
+
+// An enum longer than this (the scopes) is not listed in a message: the value sent is named instead.
+const MAX_LISTED = 8
 
 const WHERE: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body field', headers: 'header' }
 
@@ -34,7 +39,10 @@ function validationMessage (error: FastifyError): string {
   const field = [first.instancePath.slice(1).replaceAll('/', '.'), missing].filter(Boolean).join('.')
   if (missing) return `Missing ${where} ${field}`
   const allowed = first.params?.allowedValues as unknown[] | undefined
-  const detail = allowed ? `${first.message}: ${allowed.map(String).join(', ')}` : first.message
+  let detail = first.message
+  if (first.keyword === 'format' && first.params?.format === 'date-time') detail = DATE_TIME_RULE
+  else if (allowed && allowed.length > MAX_LISTED) detail = `${JSON.stringify((first as { data?: unknown }).data).slice(0, 100)} is not one of the values the contract allows`
+  else if (allowed) detail = `${first.message}: ${allowed.map(String).join(', ')}`
   return field ? `Invalid ${where} ${field}: ${detail}` : `Invalid ${where === 'body field' ? 'body' : where}: ${detail}`
 }
 

@@ -31,6 +31,31 @@ export function assertManagesApiKeys (caller: Caller): void {
   if (caller.type === 'workspace-user') throw forbidden()
 }
 
+/**
+ * The check made before a request's body is read or anything is validated: the caller may manage
+ * keys and holds one of these actions on some type of key. Which type is needed, and whether the
+ * caller may see the target, is checked once the request is known to be well formed.
+ */
+export const mayManageApiKeys = (...actions: Action[]) => (caller: Caller): void => {
+  assertManagesApiKeys(caller)
+  if (!API_KEY_TYPES.some(type => actions.some(action => caller.scopes.has(scope(type, action))))) throw forbidden()
+}
+
+/** Scopes that only an organisation key may hold (see the contract's Scope). */
+export const isOrganisationScope = (scope: string): boolean => scope.startsWith('organisation_') || scope.startsWith('workspaces.')
+
+/**
+ * A key grants only scopes it holds itself, and only scopes the receiving key can hold: a workspace
+ * key cannot hold organisation scopes. Scopes the receiving key has already are not being granted,
+ * so an update that sends them back (as Terraform does) is not refused for them.
+ */
+export function assertMayGrant (caller: Caller, receiver: ApiKeyType, scopes: readonly string[], held: readonly string[] = []): void {
+  for (const granted of scopes) {
+    if (receiver !== 'organisation-service' && isOrganisationScope(granted)) throw forbidden(`a ${receiver} key cannot hold ${granted}`)
+    if (!held.includes(granted) && !caller.scopes.has(granted)) throw forbidden(`${granted} cannot be granted by a key that does not hold it`)
+  }
+}
+
 /** The caller must hold the scope for one of these actions on keys of this type. */
 export function assertScope (caller: Caller, type: ApiKeyType, ...actions: Action[]): void {
   if (!actions.some(action => caller.scopes.has(scope(type, action)))) throw forbidden()

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { ScopeValues } from '../schemas/generated.js'
 import { hashSecret, maskSecret } from '../secrets.js'
 import { newApiKey, type ApiKey, type ApiKeyRepository, type ApiKeyType } from './api-keys.js'
 import type { Db } from './open.js'
@@ -53,8 +54,8 @@ export function seed (db: Db, organisations: OrganisationRepository, apiKeys: Ap
   const keys: [SeedKey, string][] = [
     [{
       id: ids.admin, type: 'organisation-service', name: 'Admin API key',
-      description: 'Organisation admin key: manages every API key of Acme Inc',
-      scopes: scopes(['organisation_service', 'workspace_service', 'workspace_user']),
+      description: 'Organisation admin key: holds every scope, so it may grant any of them',
+      scopes: [...ScopeValues],
       created_at: at('2025-01-06T09:00:00.000Z'),
     }, dev.admin],
     [{

@@ -4,9 +4,10 @@ import { applyUpdate, settingsOf } from '../api-key-fields.js'
 import { authenticate } from '../authenticate.js'
 import { newApiKey, toApiKeyObject, type ApiKey, type ApiKeyType } from '../db/api-keys.js'
 import { badRequest, conflict, forbidden, notFound } from '../errors.js'
-import { assertManagesApiKeys, assertScope, listableTypes, maySee, type Caller } from '../permissions.js'
+import { assertMayGrant, assertScope, listableTypes, mayManageApiKeys, maySee, type Caller } from '../permissions.js'
 import { createApiKey, deleteApiKey, listApiKeys, retrieveApiKey, rotateApiKey, updateApiKey } from '../schemas/generated.js'
 import { generateSecret, hashSecret, maskSecret } from '../secrets.js'
+import { formatInstant, LATEST } from '../time.js'
 import { serve } from './operation.js'
 
 const DEFAULT_TRANSITION_MS = 1_800_000
@@ -42,9 +43,8 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     return key
   }
 
-  serve(app, listApiKeys, async (request) => {
+  serve(app, listApiKeys, mayManageApiKeys('list'), async (request) => {
     const { caller } = request
-    assertManagesApiKeys(caller)
     const { page_size: pageSize = 50, current_page: currentPage = 0, workspace_id: named } = request.query
     const { total, keys } = apiKeys.list({
       organisationId: caller.organisationId,
@@ -57,17 +57,15 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     return { total, object: 'list' as const, data: keys.map(key => toApiKeyObject(key, now)) }
   })
 
-  serve(app, retrieveApiKey, async (request) => {
+  serve(app, retrieveApiKey, mayManageApiKeys('read'), async (request) => {
     const { caller } = request
-    assertManagesApiKeys(caller)
     const key = visibleKey(caller, request.params.id)
     assertScope(caller, key.type, 'read')
     return toApiKeyObject(key, clock.now())
   })
 
-  serve(app, createApiKey, async (request) => {
+  serve(app, createApiKey, mayManageApiKeys('create'), async (request) => {
     const { caller, body } = request
-    assertManagesApiKeys(caller)
     const type = KEY_TYPES[`${request.params.type}/${request.params.sub_type}`]
     if (!type) throw badRequest('Invalid path parameter sub_type: organisation keys are service keys only')
     if (caller.workspaceId !== null && type === 'organisation-service') throw forbidden()
@@ -89,6 +87,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     } else if (body.user_id !== undefined) {
       throw badRequest('Invalid body field user_id: only user keys belong to a user')
     }
+    assertMayGrant(caller, type, body.scopes)
 
     const now = clock.now()
     const secret = generateSecret()
@@ -109,9 +108,8 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     return { id: key.id, key: secret, object: 'api-key' as const }
   })
 
-  serve(app, updateApiKey, async (request) => {
+  serve(app, updateApiKey, mayManageApiKeys('update'), async (request) => {
     const { caller, body } = request
-    assertManagesApiKeys(caller)
     const key = visibleKey(caller, request.params.id)
     assertScope(caller, key.type, 'update')
     // Clients echo what a key is; a different value would be a change, and these cannot change.
@@ -123,13 +121,13 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
       (body.workspace_id === null || organisations.findWorkspace(key.organisation_id, body.workspace_id)?.id !== key.workspace_id)) {
       throw badRequest('Invalid body field workspace_id: cannot change')
     }
+    if (body.scopes !== undefined) assertMayGrant(caller, key.type, body.scopes, key.scopes)
     apiKeys.update(applyUpdate(key, body, clock.now()))
     return {}
   })
 
-  serve(app, deleteApiKey, async (request) => {
+  serve(app, deleteApiKey, mayManageApiKeys('delete'), async (request) => {
     const { caller } = request
-    assertManagesApiKeys(caller)
     const key = visibleKey(caller, request.params.id)
     assertScope(caller, key.type, 'delete')
     apiKeys.delete(key.id)
@@ -137,17 +135,17 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
   })
 
   // Portkey's docs grant rotation with `*.rotate`, its Terraform provider with `*.update`: either will do.
-  serve(app, rotateApiKey, async (request) => {
+  serve(app, rotateApiKey, mayManageApiKeys('rotate', 'update'), async (request) => {
     const { caller } = request
-    assertManagesApiKeys(caller)
     const key = visibleKey(caller, request.params.id)
     assertScope(caller, key.type, 'rotate', 'update')
     const now = clock.now()
     const underway = apiKeys.transitionEnd(key.id, now)
     if (underway !== undefined) throw conflict(`API key ${key.id} is already being rotated until ${new Date(underway).toISOString()}`)
     const transitionEnd = now + (request.body?.key_transition_period_ms ?? DEFAULT_TRANSITION_MS)
-    const secret = generateSecret()
-    apiKeys.rotate({ ...key, masked_key: maskSecret(secret), last_updated_at: now }, hashSecret(secret), transitionEnd)
-    return { id: key.id, key: secret, key_transition_expires_at: new Date(transitionEnd).toISOString() }
+    if (transitionEnd > LATEST) throw badRequest(`Invalid body field key_transition_period_ms: the transition would end after ${formatInstant(LATEST)}`)
+    const answer = { id: key.id, key: generateSecret(), key_transition_expires_at: formatInstant(transitionEnd) }
+    apiKeys.rotate({ ...key, masked_key: maskSecret(answer.key), last_updated_at: now }, hashSecret(answer.key), transitionEnd)
+    return answer
   })
 }

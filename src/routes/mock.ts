@@ -5,6 +5,6 @@ import { serve } from './operation.js'
 // The stand-in's own routes, outside Portkey's paths.
 export default async function mock (app: FastifyInstance): Promise<void> {
   // Registered after the store, so an answer means migrations and seed are done.
-  serve(app, getHealth, async () => ({ status: 'ok' as const }))
-  serve(app, getOpenApiDocument, async () => app.swagger() as unknown as Record<string, unknown>)
+  serve(app, getHealth, 'public', async () => ({ status: 'ok' as const }))
+  serve(app, getOpenApiDocument, 'public', async () => app.swagger() as unknown as Record<string, unknown>)
 }

@@ -32,14 +32,14 @@ export type Health = Static<typeof Health>
 export const RateLimit = Type.Object({
   type: Type.Unsafe<'requests' | 'tokens'>({ type: 'string', enum: ['requests', 'tokens'] }),
   unit: Type.Unsafe<'rpd' | 'rph' | 'rpm' | 'rps' | 'rpw'>({ type: 'string', enum: ['rpd', 'rph', 'rpm', 'rps', 'rpw'] }),
-  value: Type.Integer({ minimum: 0 }),
+  value: Type.Integer({ minimum: 0, maximum: 9007199254740991 }),
 })
 export type RateLimit = Static<typeof RateLimit>
 
 export const UsageLimits = Type.Object({
-  credit_limit: Nullable(Type.Integer({ minimum: 1 })),
+  credit_limit: Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 })),
   type: Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] }),
-  alert_threshold: Nullable(Type.Integer({ minimum: 1 })),
+  alert_threshold: Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 })),
   periodic_reset: Nullable(Type.Unsafe<'monthly' | 'weekly'>({ type: 'string', enum: ['monthly', 'weekly'] })),
   periodic_reset_days: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),
   next_usage_reset_at: Nullable(Type.String({ format: 'date-time' })),
@@ -91,9 +91,9 @@ export const EmptyObject = Type.Object({}, { additionalProperties: false })
 export type EmptyObject = Static<typeof EmptyObject>
 
 export const UsageLimitsRequest = Type.Object({
-  credit_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  credit_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
   type: Type.Optional(Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] })),
-  alert_threshold: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  alert_threshold: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
   periodic_reset: Type.Optional(Nullable(Type.Unsafe<'monthly' | 'weekly'>({ type: 'string', enum: ['monthly', 'weekly'] }))),
   periodic_reset_days: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 365 }))),
   next_usage_reset_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
@@ -103,9 +103,14 @@ export type UsageLimitsRequest = Static<typeof UsageLimitsRequest>
 export const RotationPolicy = Type.Object({
   rotation_period: Type.Optional(Nullable(Type.Unsafe<'weekly' | 'monthly'>({ type: 'string', enum: ['weekly', 'monthly'] }))),
   next_rotation_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000 })),
+  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000, maximum: 31536000000 })),
 })
 export type RotationPolicy = Static<typeof RotationPolicy>
+
+export const Scope = Type.Unsafe<'organisation_users.create' | 'organisation_users.read' | 'organisation_users.update' | 'organisation_users.delete' | 'organisation_users.list' | 'organisation_service_api_keys.create' | 'organisation_service_api_keys.read' | 'organisation_service_api_keys.update' | 'organisation_service_api_keys.delete' | 'organisation_service_api_keys.list' | 'organisation_service_api_keys.rotate' | 'workspaces.create' | 'workspaces.read' | 'workspaces.update' | 'workspaces.delete' | 'workspaces.list' | 'workspace_service_api_keys.create' | 'workspace_service_api_keys.read' | 'workspace_service_api_keys.update' | 'workspace_service_api_keys.delete' | 'workspace_service_api_keys.list' | 'workspace_service_api_keys.rotate' | 'workspace_user_api_keys.create' | 'workspace_user_api_keys.read' | 'workspace_user_api_keys.update' | 'workspace_user_api_keys.delete' | 'workspace_user_api_keys.list' | 'workspace_user_api_keys.rotate' | 'workspace_users.create' | 'workspace_users.read' | 'workspace_users.update' | 'workspace_users.delete' | 'workspace_users.list' | 'configs.create' | 'configs.read' | 'configs.update' | 'configs.delete' | 'configs.list' | 'virtual_keys.create' | 'virtual_keys.read' | 'virtual_keys.update' | 'virtual_keys.delete' | 'virtual_keys.list' | 'virtual_keys.copy' | 'virtual_keys.duplicate' | 'providers.create' | 'providers.read' | 'providers.update' | 'providers.delete' | 'providers.list' | 'logs.export' | 'logs.list' | 'logs.view' | 'analytics.view' | 'completions.write'>({ type: 'string', enum: ['organisation_users.create', 'organisation_users.read', 'organisation_users.update', 'organisation_users.delete', 'organisation_users.list', 'organisation_service_api_keys.create', 'organisation_service_api_keys.read', 'organisation_service_api_keys.update', 'organisation_service_api_keys.delete', 'organisation_service_api_keys.list', 'organisation_service_api_keys.rotate', 'workspaces.create', 'workspaces.read', 'workspaces.update', 'workspaces.delete', 'workspaces.list', 'workspace_service_api_keys.create', 'workspace_service_api_keys.read', 'workspace_service_api_keys.update', 'workspace_service_api_keys.delete', 'workspace_service_api_keys.list', 'workspace_service_api_keys.rotate', 'workspace_user_api_keys.create', 'workspace_user_api_keys.read', 'workspace_user_api_keys.update', 'workspace_user_api_keys.delete', 'workspace_user_api_keys.list', 'workspace_user_api_keys.rotate', 'workspace_users.create', 'workspace_users.read', 'workspace_users.update', 'workspace_users.delete', 'workspace_users.list', 'configs.create', 'configs.read', 'configs.update', 'configs.delete', 'configs.list', 'virtual_keys.create', 'virtual_keys.read', 'virtual_keys.update', 'virtual_keys.delete', 'virtual_keys.list', 'virtual_keys.copy', 'virtual_keys.duplicate', 'providers.create', 'providers.read', 'providers.update', 'providers.delete', 'providers.list', 'logs.export', 'logs.list', 'logs.view', 'analytics.view', 'completions.write'] })
+export type Scope = Static<typeof Scope>
+
+export const ScopeValues: readonly Scope[] = ['organisation_users.create', 'organisation_users.read', 'organisation_users.update', 'organisation_users.delete', 'organisation_users.list', 'organisation_service_api_keys.create', 'organisation_service_api_keys.read', 'organisation_service_api_keys.update', 'organisation_service_api_keys.delete', 'organisation_service_api_keys.list', 'organisation_service_api_keys.rotate', 'workspaces.create', 'workspaces.read', 'workspaces.update', 'workspaces.delete', 'workspaces.list', 'workspace_service_api_keys.create', 'workspace_service_api_keys.read', 'workspace_service_api_keys.update', 'workspace_service_api_keys.delete', 'workspace_service_api_keys.list', 'workspace_service_api_keys.rotate', 'workspace_user_api_keys.create', 'workspace_user_api_keys.read', 'workspace_user_api_keys.update', 'workspace_user_api_keys.delete', 'workspace_user_api_keys.list', 'workspace_user_api_keys.rotate', 'workspace_users.create', 'workspace_users.read', 'workspace_users.update', 'workspace_users.delete', 'workspace_users.list', 'configs.create', 'configs.read', 'configs.update', 'configs.delete', 'configs.list', 'virtual_keys.create', 'virtual_keys.read', 'virtual_keys.update', 'virtual_keys.delete', 'virtual_keys.list', 'virtual_keys.copy', 'virtual_keys.duplicate', 'providers.create', 'providers.read', 'providers.update', 'providers.delete', 'providers.list', 'logs.export', 'logs.list', 'logs.view', 'analytics.view', 'completions.write']
 
 export const ApiKeyDefaultsRequest = Type.Object({
   metadata: Type.Optional(Nullable(Dictionary(Type.String()))),
@@ -122,7 +127,7 @@ export const CreateApiKeyObject = Type.Object({
   user_id: Type.Optional(Type.String({ format: 'uuid' })),
   rate_limits: Type.Optional(Nullable(Type.Array(RateLimit))),
   usage_limits: Type.Optional(Nullable(UsageLimitsRequest)),
-  scopes: Type.Array(Type.String({ minLength: 1 })),
+  scopes: Type.Array(Scope),
   defaults: Type.Optional(ApiKeyDefaultsRequest),
   alert_emails: Type.Optional(Nullable(Type.Array(Type.String({ format: 'email' })))),
   expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
@@ -141,7 +146,7 @@ export const UpdateApiKeyObject = Type.Object({
   rate_limits: Type.Optional(Nullable(Type.Array(RateLimit))),
   usage_limits: Type.Optional(Nullable(UsageLimitsRequest)),
   reset_usage: Type.Optional(Type.Boolean()),
-  scopes: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  scopes: Type.Optional(Type.Array(Scope)),
   defaults: Type.Optional(ApiKeyDefaultsRequest),
   alert_emails: Type.Optional(Nullable(Type.Array(Type.String({ format: 'email' })))),
   expires_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
@@ -157,7 +162,7 @@ export const CreateApiKeyResponse = Type.Object({
 export type CreateApiKeyResponse = Static<typeof CreateApiKeyResponse>
 
 export const RotateApiKeyRequest = Type.Object({
-  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000, default: 1800000 })),
+  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000, maximum: 31536000000, default: 1800000 })),
 })
 export type RotateApiKeyRequest = Static<typeof RotateApiKeyRequest>
 
@@ -176,7 +181,7 @@ const ApiKeySubTypeParameter = Type.Unsafe<'service' | 'user'>({ type: 'string',
 
 const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
-const CurrentPageParameter = Type.Integer({ minimum: 0, default: 0 })
+const CurrentPageParameter = Type.Integer({ minimum: 0, maximum: 9007199254740991, default: 0 })
 
 const WorkspaceIdParameter = Type.String({ minLength: 1, maxLength: 255 })
 

@@ -1,0 +1,40 @@
+import type { FastifyInstance } from 'fastify'
+import { badRequest } from './errors.js'
+
+/** The deepest nesting of objects and arrays a JSON body may have; Portkey's bodies need a few levels. */
+export const MAX_DEPTH = 64
+
+// Whether a JSON text nests deeper than `limit`, read in one pass over its characters (brackets in
+// strings do not count). It runs before the text is parsed, so no later walk over the value, ours
+// or a library's, can be made to recurse out of stack.
+function nestsDeeperThan (limit: number, text: string): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c) i++ // a backslash escapes the next character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) {
+      inString = true
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--
+    }
+  }
+  return false
+}
+
+// Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET: an
+// empty body is no body. Anything else is checked for depth, then goes to Fastify's own parser,
+// which refuses prototype poisoning. The size limit is Fastify's bodyLimit, checked before this.
+export function parseJsonBodies (app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string
+    if (text === '') done(null, undefined)
+    else if (nestsDeeperThan(MAX_DEPTH, text)) done(badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`), undefined)
+    else parseJson(request, text, done)
+  })
+}
