@@ -6,7 +6,8 @@ import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import store from './db/store.js'
 import { parseJsonBodies } from './body.js'
-import { clientErrorHandler, errorHandler, notFoundHandler } from './errors.js'
+import { errorHandler, notFoundHandler } from './errors.js'
+import { answerInEnvelope, clientErrorHandler, serverOptions } from './http.js'
 import { validatorCompiler } from './validation.js'
 import apiKeys from './routes/api-keys.js'
 import mock from './routes/mock.js'
@@ -45,7 +46,10 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
     // The router's own refusals (a malformed %-escape, an over-long path segment) in Portkey's shape.
     frameworkErrors: errorHandler,
     clientErrorHandler,
+    http: serverOptions(config),
+    requestTimeout: config.requestTimeout,
   })
+  answerInEnvelope(app)
 
   app.decorate('clock', clock)
   app.decorateRequest('caller', null as never)

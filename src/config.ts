@@ -14,6 +14,8 @@ export const Config = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 8788 }),
   db: Type.String({ minLength: 1, default: ':memory:' }),
   logLevel: Type.Unsafe<typeof LOG_LEVELS[number]>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }),
+  headersTimeout: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 10_000 }),
+  requestTimeout: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
   adminApiKey: Secret('admin-dev-key-portkey-mock-000001'),
   workspaceApiKey: Secret('workspace-dev-key-portkey-mock-0002'),
   userApiKey: Secret('user-dev-key-portkey-mock-000003'),
@@ -33,6 +35,8 @@ export const SETTINGS: Setting[] = [
   { key: 'port', flag: 'port', env: 'PORTKEY_MOCK_PORT', help: 'Port to listen on (0 picks a free one)' },
   { key: 'db', flag: 'db', env: 'PORTKEY_MOCK_DB', help: 'SQLite file to keep the store in (WAL); :memory: starts afresh each time' },
   { key: 'logLevel', flag: 'log-level', env: 'PORTKEY_MOCK_LOG_LEVEL', help: `One of ${LOG_LEVELS.join(', ')}` },
+  { key: 'headersTimeout', flag: 'headers-timeout', env: 'PORTKEY_MOCK_HEADERS_TIMEOUT_MS', help: 'Milliseconds a client may take to send the headers (then 408)' },
+  { key: 'requestTimeout', flag: 'request-timeout', env: 'PORTKEY_MOCK_REQUEST_TIMEOUT_MS', help: 'Milliseconds a client may take to send a whole request, body included (then 408)' },
   { key: 'adminApiKey', env: 'PORTKEY_MOCK_ADMIN_API_KEY', help: 'Secret of the seeded organisation admin key' },
   { key: 'workspaceApiKey', env: 'PORTKEY_MOCK_WORKSPACE_API_KEY', help: 'Secret of the seeded workspace-service key' },
   { key: 'userApiKey', env: 'PORTKEY_MOCK_USER_API_KEY', help: 'Secret of the seeded workspace-user key' },
@@ -79,11 +83,18 @@ export function parseCommand (argv: string[], env: NodeJS.ProcessEnv): Command {
 
 // Coerces strings from flags and the environment, fills defaults, and names every bad setting.
 function validate (candidate: Record<string, unknown>, describe: (key: string) => string): Config {
-  if (check(candidate)) return candidate
-  const lines = (check.errors ?? []).map(e => {
-    const allowed = e.params.allowedValues as unknown[] | undefined
-    return `  ${describe(e.instancePath.slice(1))}: ${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`
-  })
+  const lines = check(candidate)
+    ? []
+    : (check.errors ?? []).map(e => {
+        const allowed = e.params.allowedValues as unknown[] | undefined
+        return `  ${describe(e.instancePath.slice(1))}: ${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`
+      })
+  // Node refuses a headers timeout longer than the request timeout that includes it.
+  const { headersTimeout, requestTimeout } = candidate as Partial<Config>
+  if (lines.length === 0 && headersTimeout! > requestTimeout!) {
+    lines.push(`  ${describe('headersTimeout')}: must not be longer than ${describe('requestTimeout')} (${requestTimeout})`)
+  }
+  if (lines.length === 0) return candidate as Config
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
 }
 

@@ -1,5 +1,3 @@
-import { STATUS_CODES } from 'node:http'
-import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorResponse } from './schemas/generated.js'
 import { DATE_TIME_RULE } from './time.js'
@@ -64,18 +62,4 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
 export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
   const path = request.url.split('?', 1)[0].slice(0, 200)
   reply.code(404).send(envelope('AB08', `No route for ${request.method} ${path}`))
-}
-
-// A request Node cannot parse as HTTP (a bad request line, headers over the limit) never reaches
-// Fastify's routing; it is answered here on the raw socket, still in Portkey's shape.
-export function clientErrorHandler (error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy()
-    return
-  }
-  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400
-  const message = status === 431 ? 'Request headers too large' : 'Malformed HTTP request'
-  const body = JSON.stringify(envelope('AB01', message))
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
 }

@@ -329,6 +329,7 @@ export const getHealth = {
     operationId: 'getHealth',
     response: {
       200: Health,
+      400: ErrorResponse,
       500: ErrorResponse,
     },
   },
@@ -342,6 +343,7 @@ export const getOpenApiDocument = {
     operationId: 'getOpenApiDocument',
     response: {
       200: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true }),
+      400: ErrorResponse,
       500: ErrorResponse,
     },
   },

@@ -1,0 +1,80 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { ConnectionError, FastifyInstance, FastifyRequest } from 'fastify'
+import { badRequest, envelope } from './errors.js'
+import type { ErrorResponse } from './schemas/generated.js'
+
+// What Node's HTTP layer would otherwise answer by itself, outside Portkey's envelope: a request it
+// cannot parse, a timeout, a missing Host, an Expect it does not meet, a CONNECT. Each is answered
+// here in the envelope, with the status HTTP prescribes and no body where HTTP forbids one.
+
+export interface Timeouts {
+  /** How long a client may take to send a request's headers. */
+  headersTimeout: number
+  /** How long a client may take to send a whole request, body included. */
+  requestTimeout: number
+}
+
+/** The options Fastify passes on to http.createServer. */
+export const serverOptions = ({ headersTimeout }: Timeouts) => ({
+  // A missing Host is answered by the hook below, in the envelope, rather than by Node, without one.
+  requireHostHeader: false,
+  headersTimeout,
+  // Node looks for timed-out requests this often (30 s by default, far coarser than the timeouts).
+  connectionsCheckingInterval: Math.min(1000, headersTimeout),
+})
+
+type ErrorCode = ErrorResponse['data']['errorCode']
+
+function rawResponse (status: number, errorCode: ErrorCode, message: string, withBody: boolean): string {
+  const body = JSON.stringify(envelope(errorCode, message))
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${withBody ? body : ''}`
+}
+
+// Node's own rule for when a socket may still carry an answer: nothing of a response written yet.
+const mayAnswer = (socket: Socket & { _httpMessage?: { headersSent?: boolean } }) =>
+  socket.writable && !socket._httpMessage?.headersSent
+
+/** A request Node could not take: unparseable, over the header limit, or too slow (Fastify's clientErrorHandler). */
+export function clientErrorHandler (error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !mayAnswer(socket)) {
+    socket.destroy()
+    return
+  }
+  const [status, message] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? [408, 'Request timed out']
+    : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request headers too large'] : [400, 'Malformed HTTP request']
+  // A HEAD's answer has no body, even when the request was too large to be read in full.
+  const packet: unknown = error.rawPacket
+  const isHead = Buffer.isBuffer(packet) && packet.subarray(0, 5).toString('latin1') === 'HEAD '
+  socket.end(rawResponse(status, 'AB01', message, !isHead))
+}
+
+function requireHost (request: FastifyRequest, _reply: unknown, done: (error?: Error) => void): void {
+  // HTTP/1.1 requires Host (RFC 9112 §3.2). Node reads only the first 1,000 headers of a request.
+  if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+    done(badRequest('Missing Host header (only the first 1000 headers are read)'))
+  } else {
+    done()
+  }
+}
+
+function expectationFailed (request: IncomingMessage, response: ServerResponse): void {
+  const body = JSON.stringify(envelope('AB01', `Unsupported Expect header: ${String(request.headers.expect).slice(0, 100)}`))
+  response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+  response.end(body)
+}
+
+// The stand-in is no proxy: CONNECT is an unknown method, as any other (404 AB08).
+function refuseConnect (request: IncomingMessage, socket: Socket): void {
+  socket.on('error', () => socket.destroy())
+  socket.end(rawResponse(404, 'AB08', `No route for CONNECT ${String(request.url).slice(0, 200)}`, true))
+}
+
+/** Wires the answers above into an app whose server was created with serverOptions(). */
+export function answerInEnvelope (app: FastifyInstance): void {
+  app.addHook('onRequest', requireHost)
+  app.server.on('checkExpectation', expectationFailed)
+  app.server.on('connect', refuseConnect)
+}

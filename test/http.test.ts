@@ -1,0 +1,77 @@
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import t, { type Test } from 'tap'
+import { build, DEV, listen } from './helper.js'
+
+// What Node's HTTP layer answers by itself is answered in Portkey's envelope too, with the status
+// HTTP prescribes, and no body where HTTP forbids one.
+
+interface Answer { status: number, headers: string, body: string, ms: number }
+
+async function raw (base: string, request: string, { end = true } = {}): Promise<Answer> {
+  const url = new URL(base)
+  const socket = connect(Number(url.port), url.hostname)
+  let text = ''
+  socket.setEncoding('latin1').on('data', chunk => { text += chunk }).on('error', () => {})
+  const start = Date.now()
+  if (end) socket.end(request)
+  else socket.write(request)
+  const guard = setTimeout(() => socket.destroy(), 10_000)
+  await once(socket, 'close')
+  clearTimeout(guard)
+  const [headers, body = ''] = text.split('\r\n\r\n')
+  return { status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(headers)?.[1]), headers, body, ms: Date.now() - start }
+}
+
+function enveloped (t: Test, answer: Answer, status: number, errorCode: string, message: RegExp) {
+  t.equal(answer.status, status)
+  t.match(answer.headers, /\r\ncontent-type: application\/json/i)
+  const body = JSON.parse(answer.body)
+  t.same(Object.keys(body), ['success', 'data'])
+  t.equal(body.data.errorCode, errorCode)
+  t.match(body.data.message, message)
+}
+
+const many = Array.from({ length: 1000 }, (_, i) => `x-h${i}: v`).join('\r\n')
+
+t.test('HTTP/1.1 without Host is a 400 in the envelope; HTTP/1.0 needs none', async t => {
+  const base = await listen(await build(t))
+  enveloped(t, await raw(base, 'GET /__mock/health HTTP/1.1\r\n\r\n'), 400, 'AB01', /Missing Host header/)
+  enveloped(t, await raw(base, `GET /api-keys HTTP/1.1\r\nx-portkey-api-key: ${DEV.admin}\r\n\r\n`), 400, 'AB01', /Missing Host header/)
+  enveloped(t, await raw(base, `GET /__mock/health HTTP/1.1\r\n${many}\r\nHost: x\r\n\r\n`), 400, 'AB01', /Missing Host header/)
+  t.equal((await raw(base, 'GET /__mock/health HTTP/1.0\r\n\r\n')).status, 200)
+})
+
+t.test('an Expect other than 100-continue is a 417 in the envelope', async t => {
+  const base = await listen(await build(t))
+  enveloped(t, await raw(base, 'GET /__mock/health HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n'), 417, 'AB01', /Expect/)
+  const body = '{"name":"k","scopes":[]}'
+  const continued = await raw(base, `POST /api-keys/organisation/service HTTP/1.1\r\nHost: x\r\nx-portkey-api-key: ${DEV.admin}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n${body}`)
+  t.match(continued.headers, /^HTTP\/1\.1 100 Continue/, '100-continue still works')
+})
+
+t.test('CONNECT is an unknown method, answered, not a dropped socket', async t => {
+  const base = await listen(await build(t))
+  enveloped(t, await raw(base, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'), 404, 'AB08', /No route for CONNECT/)
+})
+
+t.test('a HEAD over the header limit gets a 431 without a body', async t => {
+  const base = await listen(await build(t))
+  const head = await raw(base, `HEAD /__mock/health HTTP/1.1\r\nHost: x\r\nx-pad: ${'a'.repeat(20_000)}\r\n\r\n`)
+  t.equal(head.status, 431)
+  t.match(head.headers, /content-type: application\/json/i)
+  t.equal(head.body, '')
+  enveloped(t, await raw(base, `GET /__mock/health HTTP/1.1\r\nHost: x\r\nx-pad: ${'a'.repeat(20_000)}\r\n\r\n`), 431, 'AB01', /too large/)
+})
+
+t.test('slow headers and a stalled body time out with a 408 in the envelope', async t => {
+  const base = await listen(await build(t, { config: { headersTimeout: 300, requestTimeout: 600 } }))
+  const slowloris = await raw(base, 'GET /__mock/health HTTP/1.1\r\nHost: x\r\nx-a: 1\r\n', { end: false })
+  enveloped(t, slowloris, 408, 'AB01', /timed out/)
+  t.ok(slowloris.ms < 5000, `answered in ${slowloris.ms} ms`)
+  const stalled = await raw(base, `POST /api-keys/organisation/service HTTP/1.1\r\nHost: x\r\nx-portkey-api-key: ${DEV.admin}\r\n` +
+    'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":', { end: false })
+  enveloped(t, stalled, 408, 'AB01', /timed out/)
+  t.ok(stalled.ms >= 500 && stalled.ms < 5000, `the body was given the request timeout: ${stalled.ms} ms`)
+})
