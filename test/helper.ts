@@ -83,3 +83,8 @@ export function addKey (app: FastifyInstance, key: Partial<ApiKey> & Pick<ApiKey
   app.store.apiKeys.insert(stored, hashSecret(secret))
   return { id, secret, key: stored }
 }
+
+/** Every row of every table, as one string: what a refused request must leave as it was. */
+export const storeContents = (app: FastifyInstance): string => JSON.stringify(
+  (app.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[])
+    .map(table => [table, app.store.db.prepare(`SELECT * FROM "${table}" ORDER BY 1`).raw().all()]))
