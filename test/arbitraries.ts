@@ -16,12 +16,12 @@ const HOSTILE_DATES = [
 ]
 export const anything: Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(null, true, false, [], {}, ...HOSTILE_STRINGS, ...HOSTILE_NUMBERS),
-  fc.jsonValue({ maxDepth: 3 }),
+  fc.jsonValue({ maxDepth: 3 })
 )
 
 const dateTimes = fc.oneof(
   fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map(d => d.toISOString()),
-  fc.constantFrom(...HOSTILE_DATES, '9999-12-31T23:59:59.999Z', '2030-01-01T01:00:00+01:00', '2030-01-01t00:00:00.123456z'),
+  fc.constantFrom(...HOSTILE_DATES, '9999-12-31T23:59:59.999Z', '2030-01-01T01:00:00+01:00', '2030-01-01t00:00:00.123456z')
 )
 
 function strings (schema: Schema, { known }: Context): Arbitrary<string> {

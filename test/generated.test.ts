@@ -46,7 +46,7 @@ function callers (app: FastifyInstance): fc.Arbitrary<string | undefined> {
   const expired = addKey(app, { type: 'organisation-service', scopes: ['organisation_service_api_keys.list'], expires_at: app.clock.now(), expiry_enforced: 1 }).secret
   return fc.oneof(
     { weight: 8, arbitrary: fc.constant(DEV.admin) },
-    { weight: 1, arbitrary: fc.constantFrom(DEV.workspace, DEV.user, lister, creator, expired, 'not-a-known-secret', undefined) },
+    { weight: 1, arbitrary: fc.constantFrom(DEV.workspace, DEV.user, lister, creator, expired, 'not-a-known-secret', undefined) }
   )
 }
 

@@ -2,7 +2,7 @@ import t from 'tap'
 import { build, DEV, SEED, storeContents } from './helper.js'
 
 const IDS = [
-  "' OR 1=1 --", "1; DROP TABLE api_keys", '%27%20OR%20%271%27%3D%271', '../../etc/passwd', '..%2F..%2Fetc%2Fpasswd',
+  "' OR 1=1 --", '1; DROP TABLE api_keys', '%27%20OR%20%271%27%3D%271', '../../etc/passwd', '..%2F..%2Fetc%2Fpasswd',
   '%00', 'a%00b', '%E2%80%AE', '%F0%9F%92%A9', '%FF%FE', '%', '%%', '%zz', 'x'.repeat(10_000),
   `${SEED.apiKeys.admin}%00`, `${SEED.apiKeys.admin.toUpperCase()}`, `${SEED.apiKeys.admin} `, '{id}', ':id', '*',
   'null', 'undefined', '__proto__', 'constructor', '<script>alert(1)</script>',
@@ -56,7 +56,7 @@ const BODIES: unknown[] = [
   { name: 'x', scopes: [], defaults: { metadata: { a: { b: { c: {} } } } } },
   { name: 'x', scopes: [], rate_limits: [{ type: 'requests', unit: 'rpm', value: 1e308 }] },
   { name: 'x', scopes: [], rate_limits: [{ type: 'requests', unit: 'rpm', value: -1 }] },
-  { name: 'x', scopes: [], usage_limits: { credit_limit: 1e400 } },
+  { name: 'x', scopes: [], usage_limits: { credit_limit: 1e400 } }, // eslint-disable-line @typescript-eslint/no-loss-of-precision -- JSON that overflows to Infinity, on purpose
   { name: 'x', scopes: [], expires_at: '9999-99-99T99:99:99Z' },
   { name: 'x', scopes: [], expires_at: '+275760-09-13T00:00:00.000Z' },
   { name: 'x', scopes: [], alert_emails: ['a@b.c'.repeat(1000)] },

@@ -64,7 +64,7 @@ ${schemas}`
         m: { type: object, additionalProperties: { type: string } }
         r: { $ref: '#/components/schemas/Other' }
     Other: { type: array, items: { type: number }, maxItems: 3 }`))
-  t.match(code, "export const Other = Type.Array(Type.Number(), { maxItems: 3 })")
+  t.match(code, 'export const Other = Type.Array(Type.Number(), { maxItems: 3 })')
   t.ok(code.indexOf('export const Other') < code.indexOf('export const Thing'), 'a referenced schema comes first')
   t.match(code, 'n: Nullable(Type.Integer({ minimum: 1, maximum: 9 }))')
   t.match(code, "s: Type.Optional(Type.Unsafe<'a' | 'b'>({ type: 'string', format: 'uuid', enum: ['a', 'b'] }))")
