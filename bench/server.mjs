@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { buildApp } from '../dist/app.js'
 import { defaultConfig } from '../dist/config.js'
-import { newApiKey } from '../dist/db/api-keys.js'
+import { newApiKey } from '../dist/resources/api-keys/model.js'
 import { SEED } from '../dist/db/seed.js'
 import { maskSecret } from '../dist/secrets.js'
 

@@ -198,7 +198,7 @@ export function generate (source: string): string {
 
   const parameter = (p: Schema): Schema => typeof p.$ref === 'string' ? parameters[refName(p.$ref, 'parameters')] : p
   for (const [name, p] of Object.entries(parameters)) {
-    out.push(`const ${name}Parameter = ${typebox(p.schema as Schema, `parameter ${name}`)}\n`)
+    out.push(`export const ${name}Parameter = ${typebox(p.schema as Schema, `parameter ${name}`)}\n`)
   }
   const parameterExpression = (p: Schema): string =>
     typeof p.$ref === 'string' ? `${refName(p.$ref, 'parameters')}Parameter` : typebox(p.schema as Schema, `parameter ${String(p.name)}`)
@@ -223,7 +223,10 @@ export function generate (source: string): string {
         const fields = ps.map(p => {
           const expression = parameterExpression(p)
           const name = location === 'path' ? routerName(String(parameter(p).name)) : String(parameter(p).name)
-          return `  ${key(name)}: ${parameter(p).required ? expression : `Type.Optional(${expression})`},`
+          // The validator fills in a parameter's default, so a parameter with one is never absent
+          // from the request a handler sees.
+          const present = parameter(p).required === true || (parameter(p).schema as Schema).default !== undefined
+          return `  ${key(name)}: ${present ? expression : `Type.Optional(${expression})`},`
         })
         schema.push(`${property}: Type.Object({\n${fields.join('\n')}\n}),`)
       }

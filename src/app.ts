@@ -9,7 +9,7 @@ import { parseJsonBodies } from './body.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { answerInEnvelope, clientErrorHandler, serverOptions } from './http.js'
 import { validatorCompiler } from './validation.js'
-import apiKeys from './routes/api-keys.js'
+import portkey from './routes/portkey.js'
 import mock from './routes/mock.js'
 
 declare module 'fastify' {
@@ -61,7 +61,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
 
   app.register(swagger, { mode: 'static', specification: { path: documentPath, baseDir: dirname(documentPath) } })
   app.register(store, { path: config.db, dev: { admin: config.adminApiKey, workspace: config.workspaceApiKey, user: config.userApiKey } })
-  app.register(apiKeys)
+  app.register(portkey)
   app.register(mock)
   return app
 }

@@ -18,6 +18,10 @@ export const forbidden = (detail?: string) =>
 export const notFound = (message: string) => new PortkeyError(404, 'AB08', message)
 export const conflict = (message: string) => new PortkeyError(409, 'AB07', message)
 
+/** A 400 that names the field, as the validator's own refusals do. */
+export const invalidField = (field: string, problem: string, where = 'body field') => badRequest(`Invalid ${where} ${field}: ${problem}`)
+export const missingField = (field: string, where = 'body field') => badRequest(`Missing ${where} ${field}`)
+
 const CODE_FOR_STATUS: Record<number, ErrorCode> = { 400: 'AB01', 401: 'AB05', 403: 'AB03', 404: 'AB08', 409: 'AB07', 429: 'AB06' }
 
 export const envelope = (errorCode: ErrorCode, message: string): ErrorResponse =>

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { migrate, openDatabase } from '../src/db/open.js'
+import { PAGE_STATEMENTS } from '../src/resources/api-keys/repository.js'
 import { addKey, build, call, DEV } from './helper.js'
 
 t.test('a file database keeps every key across a restart', async t => {
@@ -42,17 +43,16 @@ t.test('migrations are tracked in user_version, applied once, and a newer databa
   t.throws(() => openDatabase(path), /newer than this portkey-mock knows/)
 })
 
-t.test('a page of a list walks an index: no sort, no scan, whatever the store holds', async t => {
+t.test('each page statement of the repository walks an index: no sort, no scan, whatever the store holds', async t => {
   const app = await build(t)
-  const plan = (sql: string, ...args: unknown[]) =>
-    (app.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map(r => r.detail).join('; ')
-  const page = 'ORDER BY created_at DESC, id DESC LIMIT 50 OFFSET 0'
-  const byOrganisation = plan(`SELECT * FROM api_keys WHERE organisation_id = ? AND type IN (?, ?, ?) ${page}`, 'o', 'a', 'b', 'c')
-  t.match(byOrganisation, /USING INDEX api_keys_by_organisation/)
-  t.notMatch(byOrganisation, /TEMP B-TREE/)
-  const byWorkspace = plan(`SELECT * FROM api_keys WHERE workspace_id = ? AND type IN (?, ?, ?) ${page}`, 'w', 'a', 'b', 'c')
-  t.match(byWorkspace, /USING INDEX api_keys_by_workspace/)
-  t.notMatch(byWorkspace, /TEMP B-TREE/)
+  const plan = (sql: string) =>
+    (app.store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('o', 'a', 'b', 'c', 50, 0) as { detail: string }[]).map(r => r.detail).join('; ')
+  const expected: Record<keyof typeof PAGE_STATEMENTS, string> = { ofOrganisation: 'api_keys_by_organisation', ofWorkspace: 'api_keys_by_workspace' }
+  for (const [name, sql] of Object.entries(PAGE_STATEMENTS) as [keyof typeof PAGE_STATEMENTS, string][]) {
+    const detail = plan(sql)
+    t.match(detail, `USING INDEX ${expected[name]}`, name)
+    t.notMatch(detail, /TEMP B-TREE|SCAN/, `${name}: ${detail}`)
+  }
 })
 
 t.test('the tallies behind `total` always equal a count of the keys', async t => {

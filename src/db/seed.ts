@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { ScopeValues } from '../schemas/generated.js'
 import { hashSecret, maskSecret } from '../secrets.js'
-import { newApiKey, type ApiKey, type ApiKeyRepository, type ApiKeyType } from './api-keys.js'
+import { newApiKey, type ApiKey, type ApiKeyType } from '../resources/api-keys/model.js'
+import type { ApiKeyRepository } from '../resources/api-keys/repository.js'
 import type { Db } from './open.js'
 import type { OrganisationRepository } from './organisations.js'
 
@@ -92,7 +93,7 @@ export function seed (db: Db, organisations: OrganisationRepository, apiKeys: Ap
       rate_limits: [{ type: 'requests', unit: 'rpm', value: 100 }, { type: 'tokens', unit: 'rpd', value: 1000000 }],
       expires_at: at('2099-12-31T23:59:59.000Z'), expiry_enforced: 1, allow_config_override: 0,
       api_key_defaults_id: 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6',
-      defaults: { metadata: { team: 'research', environment: 'staging' }, config_id: 'pc-research-9f2e1a' },
+      defaults_metadata: { team: 'research', environment: 'staging' }, defaults_config_id: 'pc-research-9f2e1a',
       created_at: at('2025-06-02T09:20:00.000Z'),
     }, derivedSecret(ids.researchPipeline)],
     [{

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { ApiKeyRepository } from './api-keys.js'
+import { ApiKeyRepository } from '../resources/api-keys/repository.js'
 import { openDatabase, type Db } from './open.js'
 import { OrganisationRepository } from './organisations.js'
 import { seed, type DevSecrets } from './seed.js'

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { getHealth, getOpenApiDocument } from '../schemas/generated.js'
-import { serve } from './operation.js'
+import { serve } from '../platform/serve.js'
 
 // The stand-in's own routes, outside Portkey's paths.
 export default async function mock (app: FastifyInstance): Promise<void> {

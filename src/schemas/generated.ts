@@ -46,6 +46,11 @@ export const UsageLimits = Type.Object({
 })
 export type UsageLimits = Static<typeof UsageLimits>
 
+export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
+export type ApiKeyType = Static<typeof ApiKeyType>
+
+export const ApiKeyTypeValues: readonly ApiKeyType[] = ['organisation-service', 'workspace-service', 'workspace-user']
+
 export const ApiKeyDefaults = Type.Object({
   metadata: Nullable(Dictionary(Type.String())),
   config_id: Nullable(Type.String()),
@@ -57,7 +62,7 @@ export const ApiKeyObject = Type.Object({
   key: Type.String(),
   name: Type.String(),
   description: Nullable(Type.String()),
-  type: Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] }),
+  type: ApiKeyType,
   organisation_id: Type.String({ format: 'uuid' }),
   workspace_id: Nullable(Type.String({ format: 'uuid' })),
   user_id: Nullable(Type.String({ format: 'uuid' })),
@@ -173,17 +178,17 @@ export const RotateApiKeyResponse = Type.Object({
 })
 export type RotateApiKeyResponse = Static<typeof RotateApiKeyResponse>
 
-const ApiKeyIdParameter = Type.String({ format: 'uuid' })
+export const ApiKeyIdParameter = Type.String({ format: 'uuid' })
 
-const ApiKeyLevelParameter = Type.Unsafe<'organisation' | 'workspace'>({ type: 'string', enum: ['organisation', 'workspace'] })
+export const ApiKeyLevelParameter = Type.Unsafe<'organisation' | 'workspace'>({ type: 'string', enum: ['organisation', 'workspace'] })
 
-const ApiKeySubTypeParameter = Type.Unsafe<'service' | 'user'>({ type: 'string', enum: ['service', 'user'] })
+export const ApiKeySubTypeParameter = Type.Unsafe<'service' | 'user'>({ type: 'string', enum: ['service', 'user'] })
 
-const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
+export const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
-const CurrentPageParameter = Type.Integer({ minimum: 0, maximum: 9007199254740991, default: 0 })
+export const CurrentPageParameter = Type.Integer({ minimum: 0, maximum: 9007199254740991, default: 0 })
 
-const WorkspaceIdParameter = Type.String({ minLength: 1, maxLength: 255 })
+export const WorkspaceIdParameter = Type.String({ minLength: 1, maxLength: 255 })
 
 export const createApiKey = {
   method: 'POST',
@@ -216,8 +221,8 @@ export const listApiKeys = {
   schema: {
     operationId: 'listApiKeys',
     querystring: Type.Object({
-      page_size: Type.Optional(PageSizeParameter),
-      current_page: Type.Optional(CurrentPageParameter),
+      page_size: PageSizeParameter,
+      current_page: CurrentPageParameter,
       workspace_id: Type.Optional(WorkspaceIdParameter),
     }),
     response: {

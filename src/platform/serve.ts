@@ -3,7 +3,7 @@ import type {
   FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods, RawReplyDefaultExpression,
   RawRequestDefaultExpression, RawServerDefault, RequestPayload, RouteGenericInterface, RouteHandlerMethod,
 } from 'fastify'
-import type { Caller } from '../permissions.js'
+import type { Permit } from './access.js'
 
 /** An operation of openapi/openapi.yaml as src/schemas/generated.ts describes it. */
 export interface Operation<S extends FastifySchema> {
@@ -17,13 +17,9 @@ export type Handler<S extends FastifySchema> = RouteHandlerMethod<
   RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, RouteGenericInterface, unknown, S, TypeBoxTypeProvider>
 
 /**
- * Who may call an operation, decided from the caller alone. It runs before the body is read and the
- * input validated, so a caller without permission cannot make the server do that work, and learns
- * nothing about its input.
+ * Serves an operation at each of its document's server prefixes, with its generated schemas; its
+ * permit (for every route but the stand-in's public ones) runs before the body is read.
  */
-export type Permit = (caller: Caller) => void
-
-/** Serves an operation at each of its document's server prefixes, with its generated schemas. */
 export function serve<S extends FastifySchema> (app: FastifyInstance, operation: Operation<S>, permit: Permit | 'public', handler: Handler<S>): void {
   const preParsing = permit === 'public'
     ? undefined

@@ -1,13 +1,15 @@
-import type { ApiKey } from './db/api-keys.js'
-import { badRequest } from './errors.js'
-import { formatInstant, instantOf } from './time.js'
-import type { CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from './schemas/generated.js'
+import type { OrganisationRepository } from '../../db/organisations.js'
+import { invalidField as invalid, missingField, notFound } from '../../errors.js'
+import { workspaceFor } from '../../platform/access.js'
+import type { Caller } from '../../platform/auth.js'
+import type { CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from '../../schemas/generated.js'
+import { formatInstant, instantOf } from '../../time.js'
+import type { ApiKey, ApiKeyType } from './model.js'
 
 // The rules a request's fields obey beyond what their schema says, and how they are stored. Shared
 // by create and update, so that a key reads the same whichever made it.
 
 const DAY = 86_400_000
-const invalid = (field: string, problem: string) => badRequest(`Invalid body field ${field}: ${problem}`)
 
 // When a periodic reset next happens, if the client did not say: the 1st of next month, next
 // Monday, or N days on (all at midnight UTC but the last).
@@ -59,7 +61,7 @@ function expiresAt (value: string | null, now: number): number | null {
 }
 
 type Settings = Pick<ApiKey, 'rate_limits' | 'usage_limits' | 'alert_emails' | 'expires_at' | 'expiry_enforced' |
-  'defaults' | 'allow_config_override' | 'rotation_policy'>
+  'defaults_metadata' | 'defaults_config_id' | 'allow_config_override' | 'rotation_policy'>
 
 /** The settings of a key being created. */
 export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
@@ -70,7 +72,8 @@ export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
     alert_emails: body.alert_emails ?? null,
     expires_at: expires,
     expiry_enforced: expires === null ? 0 : 1,
-    defaults: { metadata: body.defaults?.metadata ?? null, config_id: body.defaults?.config_id ?? null },
+    defaults_metadata: body.defaults?.metadata ?? null,
+    defaults_config_id: body.defaults?.config_id ?? null,
     allow_config_override: body.defaults?.allow_config_override === undefined ? null : body.defaults.allow_config_override ? 1 : 0,
     rotation_policy: body.rotation_policy == null ? null : rotationPolicy(body.rotation_policy),
   }
@@ -78,7 +81,7 @@ export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
 
 /** The key as an update leaves it: only the fields present change, and null clears. */
 export function applyUpdate (key: ApiKey, body: UpdateApiKeyObject, now: number): ApiKey {
-  const next: ApiKey = { ...key, defaults: { ...key.defaults }, last_updated_at: now }
+  const next: ApiKey = { ...key, last_updated_at: now }
   if (body.name !== undefined) next.name = body.name
   if (body.description !== undefined) next.description = body.description
   if (body.scopes !== undefined) next.scopes = body.scopes
@@ -91,12 +94,59 @@ export function applyUpdate (key: ApiKey, body: UpdateApiKeyObject, now: number)
   }
   if (body.rotation_policy !== undefined) next.rotation_policy = body.rotation_policy === null ? null : rotationPolicy(body.rotation_policy)
   const defaults = body.defaults
-  if (defaults?.metadata !== undefined) next.defaults.metadata = defaults.metadata
-  if (defaults?.config_id !== undefined) next.defaults.config_id = defaults.config_id
+  if (defaults?.metadata !== undefined) next.defaults_metadata = defaults.metadata
+  if (defaults?.config_id !== undefined) next.defaults_config_id = defaults.config_id
   if (defaults?.allow_config_override !== undefined) next.allow_config_override = defaults.allow_config_override ? 1 : 0
   if (body.reset_usage === true) {
     next.status = 'active'
     next.last_reset_at = now
   }
   return next
+}
+
+const KEY_TYPES: Record<string, ApiKeyType | undefined> = {
+  'organisation/service': 'organisation-service',
+  'workspace/service': 'workspace-service',
+  'workspace/user': 'workspace-user',
+}
+
+/** The type of key `POST /api-keys/{type}/{sub-type}` creates; organisation user keys do not exist. */
+export function keyTypeOf (level: string, subType: string): ApiKeyType {
+  const type = KEY_TYPES[`${level}/${subType}`]
+  if (!type) throw invalid('sub_type', 'organisation keys are service keys only', 'path parameter')
+  return type
+}
+
+type Owner = Pick<ApiKey, 'workspace_id' | 'user_id'>
+
+/** Whom a new key belongs to: a workspace for workspace keys, and a user of the organisation for user keys. */
+export function ownerOfNewKey (organisations: OrganisationRepository, caller: Caller, type: ApiKeyType, body: CreateApiKeyObject): Owner {
+  let workspaceId: string | null = null
+  if (type !== 'organisation-service') {
+    workspaceId = workspaceFor(organisations, caller, body.workspace_id)
+    if (workspaceId === null) throw missingField('workspace_id')
+  } else if (body.workspace_id !== undefined) {
+    throw invalid('workspace_id', 'organisation keys belong to no workspace')
+  }
+  let userId: string | null = null
+  if (type === 'workspace-user') {
+    if (body.user_id === undefined) throw missingField('user_id')
+    if (!organisations.findUser(caller.organisationId, body.user_id)) throw notFound(`User ${body.user_id} not found`)
+    userId = body.user_id
+  } else if (body.user_id !== undefined) {
+    throw invalid('user_id', 'only user keys belong to a user')
+  }
+  return { workspace_id: workspaceId, user_id: userId }
+}
+
+/** Clients echo what a key is; a different value would be a change, and these cannot change. */
+export function assertUnchanged (organisations: OrganisationRepository, key: ApiKey, body: UpdateApiKeyObject): void {
+  if (body.id !== undefined && body.id !== key.id) throw invalid('id', 'must be the id in the path')
+  for (const field of ['type', 'organisation_id', 'user_id'] as const) {
+    if (body[field] !== undefined && body[field] !== key[field]) throw invalid(field, 'cannot change')
+  }
+  if (body.workspace_id !== undefined && body.workspace_id !== key.workspace_id &&
+    (body.workspace_id === null || organisations.findWorkspace(key.organisation_id, body.workspace_id)?.id !== key.workspace_id)) {
+    throw invalid('workspace_id', 'cannot change')
+  }
 }

@@ -1,0 +1,38 @@
+import { forbidden } from '../../errors.js'
+import type { Caller } from '../../platform/auth.js'
+import { API_KEY_TYPES, type ApiKeyType } from './model.js'
+
+// Who may do what to which API keys (CONFORMANCE §6). Scopes are per action and per target type,
+// e.g. `workspace_user_api_keys.list`; holding `list` does not imply `read`.
+
+export type Action = 'list' | 'read' | 'create' | 'update' | 'delete' | 'rotate'
+
+const scope = (type: ApiKeyType, action: Action) => `${type.replace('-', '_')}_api_keys.${action}`
+
+/** Workspace-user keys may not manage API keys at all. */
+function assertManagesApiKeys (caller: Caller): void {
+  if (caller.type === 'workspace-user') throw forbidden()
+}
+
+/**
+ * The permit of an API-key operation: the caller may manage keys and holds one of these actions on
+ * some type of key. Which type is needed, and whether the caller may see the target, is checked once
+ * the request is known to be well formed.
+ */
+export const mayManageApiKeys = (...actions: Action[]) => (caller: Caller): void => {
+  assertManagesApiKeys(caller)
+  if (!API_KEY_TYPES.some(type => actions.some(action => caller.scopes.has(scope(type, action))))) throw forbidden()
+}
+
+/** The caller must hold the scope for one of these actions on keys of this type. */
+export function assertScope (caller: Caller, type: ApiKeyType, ...actions: Action[]): void {
+  if (!actions.some(action => caller.scopes.has(scope(type, action)))) throw forbidden()
+}
+
+/** The key types a list shows this caller: those it holds `list` for and could see at all. */
+export function listableTypes (caller: Caller): ApiKeyType[] {
+  const types = API_KEY_TYPES.filter(type =>
+    caller.scopes.has(scope(type, 'list')) && (caller.workspaceId === null || type !== 'organisation-service'))
+  if (types.length === 0) throw forbidden()
+  return types
+}

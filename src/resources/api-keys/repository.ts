@@ -1,0 +1,143 @@
+import type { Db } from '../../db/open.js'
+import { apiKeysTable as table, OWNERSHIP, type ApiKey, type ApiKeyType } from './model.js'
+
+type Row = unknown[]
+
+export interface ListQuery {
+  organisationId: string
+  /** Only this workspace's keys; null for the whole organisation. */
+  workspaceId: string | null
+  types: readonly ApiKeyType[]
+  limit: number
+  offset: number
+}
+
+/** What authentication needs of a key: no more columns than that are read on every request. */
+export interface Credential {
+  id: string
+  type: ApiKeyType
+  organisation_id: string
+  workspace_id: string | null
+  scopes: string[]
+  expires_at: number | null
+}
+
+// The list statements take exactly three types, so that one prepared statement serves every caller;
+// a shorter list repeats its first type, which `IN` ignores.
+const threeTypes = (types: readonly ApiKeyType[]): [ApiKeyType, ApiKeyType, ApiKeyType] =>
+  [types[0], types[1] ?? types[0], types[2] ?? types[0]]
+
+const ORDER = 'ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?'
+
+/** A page of a list; the index test checks that each walks an index, without a sort or a scan. */
+export const PAGE_STATEMENTS = {
+  ofOrganisation: `${table.select} WHERE organisation_id = ? AND type IN (?, ?, ?) ${ORDER}`,
+  ofWorkspace: `${table.select} WHERE workspace_id = ? AND type IN (?, ?, ?) ${ORDER}`,
+}
+
+export class ApiKeyRepository {
+  readonly #findById
+  readonly #findBySecret
+  readonly #pageOfOrganisation
+  readonly #pageOfWorkspace
+  readonly #totalOfOrganisation
+  readonly #totalOfWorkspace
+  readonly #insert
+  readonly #insertSecret
+  readonly #update
+  readonly #delete
+  readonly #transitionEnd
+  readonly #retireSecrets
+  readonly #forgetSecrets
+  readonly #insertWithSecret
+  readonly #rotate
+
+  constructor (db: Db) {
+    this.#findById = db.prepare<[string], Row>(`${table.select} WHERE id = ?`).raw()
+    this.#findBySecret = db.prepare<[Buffer, number], [string, ApiKeyType, string, string | null, string, number | null]>(`
+      SELECT k.id, k.type, k.organisation_id, k.workspace_id, k.scopes, k.expires_at
+      FROM api_key_secrets s JOIN api_keys k ON k.id = s.api_key_id
+      WHERE s.key_hash = ? AND (s.expires_at IS NULL OR s.expires_at > ?)`).raw()
+    this.#pageOfOrganisation = db.prepare<[string, string, string, string, number, number], Row>(PAGE_STATEMENTS.ofOrganisation).raw()
+    this.#pageOfWorkspace = db.prepare<[string, string, string, string, number, number], Row>(PAGE_STATEMENTS.ofWorkspace).raw()
+    this.#totalOfOrganisation = db.prepare<[string, string, string, string], number>(
+      'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND type IN (?, ?, ?)').pluck()
+    this.#totalOfWorkspace = db.prepare<[string, string, string, string, string], number>(
+      'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ? AND type IN (?, ?, ?)').pluck()
+    this.#insert = db.prepare<Record<string, unknown>>(table.insert)
+    this.#insertSecret = db.prepare<[Buffer, string, number]>(
+      'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
+    this.#update = db.prepare<Record<string, unknown>>(table.update(OWNERSHIP, 'id'))
+    this.#delete = db.prepare<[string]>('DELETE FROM api_keys WHERE id = ?')
+    this.#transitionEnd = db.prepare<[string, number], number>(
+      'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
+    this.#retireSecrets = db.prepare<[number, string]>('UPDATE api_key_secrets SET expires_at = ? WHERE api_key_id = ? AND expires_at IS NULL')
+    this.#forgetSecrets = db.prepare<[string, number]>('DELETE FROM api_key_secrets WHERE api_key_id = ? AND expires_at <= ?')
+    // Transactions are built once, like the statements: building one is dearer than running it.
+    this.#insertWithSecret = db.transaction((key: ApiKey, keyHash: Buffer) => {
+      this.#insert.run(table.encode(key))
+      this.#insertSecret.run(keyHash, key.id, key.created_at)
+    })
+    this.#rotate = db.transaction((key: ApiKey, keyHash: Buffer, transitionEnd: number) => {
+      this.#forgetSecrets.run(key.id, key.last_updated_at)
+      this.#retireSecrets.run(transitionEnd, key.id)
+      this.#insertSecret.run(keyHash, key.id, key.last_updated_at)
+      this.#update.run(table.encode(key))
+    })
+  }
+
+  findById (id: string): ApiKey | undefined {
+    const row = this.#findById.get(id)
+    return row && table.decode(row)
+  }
+
+  /** The key a secret authenticates as at `now`, whatever the key's own status. */
+  findBySecret (keyHash: Buffer, now: number): Credential | undefined {
+    const row = this.#findBySecret.get(keyHash, now)
+    if (!row) return undefined
+    const [id, type, organisationId, workspaceId, scopes, expiresAt] = row
+    return { id, type, organisation_id: organisationId, workspace_id: workspaceId, scopes: JSON.parse(scopes) as string[], expires_at: expiresAt }
+  }
+
+  list ({ organisationId, workspaceId, types, limit, offset }: ListQuery): { total: number, keys: ApiKey[] } {
+    const [a, b, c] = threeTypes(types)
+    const total = workspaceId === null
+      ? this.#totalOfOrganisation.get(organisationId, a, b, c)!
+      : this.#totalOfWorkspace.get(organisationId, workspaceId, a, b, c)!
+    // Past the last match nothing is read, and no offset beyond SQLite's integers reaches it.
+    if (offset >= total) return { total, keys: [] }
+    const rows = workspaceId === null
+      ? this.#pageOfOrganisation.all(organisationId, a, b, c, limit, offset)
+      : this.#pageOfWorkspace.all(workspaceId, a, b, c, limit, offset)
+    return { total, keys: rows.map(table.decode) }
+  }
+
+  /** Replaces every field of a stored key but those that say whom it belongs to. */
+  update (key: ApiKey): void {
+    this.#update.run(table.encode(key))
+  }
+
+  /** Deletes a key and, with it, its secrets. */
+  delete (id: string): void {
+    this.#delete.run(id)
+  }
+
+  /** When a rotation's transition ends, if one is under way at `now`. */
+  transitionEnd (id: string, now: number): number | undefined {
+    return this.#transitionEnd.get(id, now) ?? undefined
+  }
+
+  /**
+   * Gives a key a new secret: the current one keeps authenticating until `transitionEnd`, and the key
+   * shows the new one masked from now on; secrets of earlier rotations that have lapsed are dropped.
+   * One transaction; `key.last_updated_at` is the moment of the rotation.
+   */
+  rotate (key: ApiKey, keyHash: Buffer, transitionEnd: number): void {
+    this.#rotate(key, keyHash, transitionEnd)
+  }
+
+  /** Stores a new key with the digest of its secret, together or not at all. */
+  insert (key: ApiKey, keyHash: Buffer): void {
+    this.#insertWithSecret(key, keyHash)
+  }
+}
