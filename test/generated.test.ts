@@ -9,6 +9,7 @@ import fc from 'fast-check'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import t from 'tap'
 import { anything, valuesOf, type Context } from './arbitraries.js'
+import { newWorkspace } from '../src/resources/workspaces/model.js'
 import { addKey, build, contract, DEV, SEED, storeContents, TestClock } from './helper.js'
 
 const RUNS = Number(process.env.PORTKEY_MOCK_FUZZ_RUNS ?? 300)
@@ -29,18 +30,25 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
     operation: item[method] as Operation,
   })))
 
+// Empty workspaces added to every store, so that deleting one can succeed more than once a run.
+const SPARE_WORKSPACES = ['7e0b4c2a-1f3d-4e5a-8b6c-000000000101', '7e0b4c2a-1f3d-4e5a-8b6c-000000000102', '7e0b4c2a-1f3d-4e5a-8b6c-000000000103']
+
 // Seeded ids, but not the callers' own keys: an admin that deletes itself early makes the rest of
 // a run a series of 401s.
 const callersOwn = new Set<string>([SEED.apiKeys.admin, SEED.apiKeys.workspaceService, SEED.apiKeys.workspaceUser])
 const known: Context = {
   known: [
     ...Object.values(SEED.apiKeys).filter(id => !callersOwn.has(id)), ...Object.values(SEED.users).map(user => user.id),
-    ...Object.values(SEED.workspaces).flatMap(workspace => [workspace.id, workspace.slug]), SEED.organisation.id,
+    ...Object.values(SEED.workspaces).flatMap(workspace => [workspace.id, workspace.slug, workspace.name]), SEED.organisation.id,
+    ...SPARE_WORKSPACES,
   ],
 }
 
 // Who sends the request: every kind of caller, with and without the scopes the operation needs.
 function callers (app: FastifyInstance): fc.Arbitrary<string | undefined> {
+  for (const [i, id] of SPARE_WORKSPACES.entries()) {
+    app.store.workspaces.insert(newWorkspace({ id, organisation_id: SEED.organisation.id, slug: `ws-spare-${i}`, name: `Spare ${i}`, created_at: app.clock.now() }))
+  }
   const lister = addKey(app, { type: 'workspace-service', scopes: ['workspace_service_api_keys.list', 'workspace_user_api_keys.read'] }).secret
   const creator = addKey(app, { type: 'workspace-service', scopes: ['workspace_service_api_keys.create', 'completions.write'] }).secret
   const expired = addKey(app, { type: 'organisation-service', scopes: ['organisation_service_api_keys.list'], expires_at: app.clock.now(), expiry_enforced: 1 }).secret

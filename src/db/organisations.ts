@@ -1,41 +1,45 @@
+import type { OrganisationRole } from '../schemas/generated.js'
 import type { Db } from './open.js'
+import { table } from './table.js'
 
 export interface Organisation { id: string, name: string, created_at: number }
-export interface Workspace { id: string, organisation_id: string, slug: string, name: string, created_at: number }
-export interface User { id: string, organisation_id: string, email: string, first_name: string, last_name: string, created_at: number }
 
-// Organisations and what belongs to them besides keys: workspaces and users.
+export interface User {
+  id: string
+  organisation_id: string
+  email: string
+  first_name: string
+  last_name: string
+  role: OrganisationRole
+  created_at: number
+  last_updated_at: number
+}
+
+const usersTable = table<User>('users', {
+  id: 'value', organisation_id: 'value', email: 'value', first_name: 'value', last_name: 'value', role: 'value',
+  created_at: 'value', last_updated_at: 'value',
+})
+
+// Organisations, and their users.
 export class OrganisationRepository {
   readonly #insertOrganisation
-  readonly #insertWorkspace
   readonly #insertUser
-  readonly #findWorkspace
   readonly #findUser
   readonly #anyOrganisation
 
   constructor (db: Db) {
     this.#insertOrganisation = db.prepare<Organisation>('INSERT INTO organisations (id, name, created_at) VALUES (@id, @name, @created_at)')
-    this.#insertWorkspace = db.prepare<Workspace>(
-      'INSERT INTO workspaces (id, organisation_id, slug, name, created_at) VALUES (@id, @organisation_id, @slug, @name, @created_at)')
-    this.#insertUser = db.prepare<User>(
-      'INSERT INTO users (id, organisation_id, email, first_name, last_name, created_at) VALUES (@id, @organisation_id, @email, @first_name, @last_name, @created_at)')
-    // A workspace is named by its UUID or its slug; both are unique.
-    this.#findWorkspace = db.prepare<[string, string, string], Workspace>(
-      'SELECT * FROM workspaces WHERE organisation_id = ? AND (id = ? OR slug = ?)')
-    this.#findUser = db.prepare<[string, string], User>('SELECT * FROM users WHERE organisation_id = ? AND id = ?')
+    this.#insertUser = db.prepare<Record<string, unknown>>(usersTable.insert)
+    this.#findUser = db.prepare<[string, string], unknown[]>(`${usersTable.select} WHERE organisation_id = ? AND id = ?`).raw()
     this.#anyOrganisation = db.prepare<[], { id: string }>('SELECT id FROM organisations LIMIT 1')
   }
 
   insertOrganisation (organisation: Organisation): void { this.#insertOrganisation.run(organisation) }
-  insertWorkspace (workspace: Workspace): void { this.#insertWorkspace.run(workspace) }
-  insertUser (user: User): void { this.#insertUser.run(user) }
-
-  findWorkspace (organisationId: string, idOrSlug: string): Workspace | undefined {
-    return this.#findWorkspace.get(organisationId, idOrSlug, idOrSlug)
-  }
+  insertUser (user: User): void { this.#insertUser.run(usersTable.encode(user)) }
 
   findUser (organisationId: string, id: string): User | undefined {
-    return this.#findUser.get(organisationId, id)
+    const row = this.#findUser.get(organisationId, id)
+    return row && usersTable.decode(row)
   }
 
   isEmpty (): boolean { return this.#anyOrganisation.get() === undefined }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto'
 import { ScopeValues } from '../schemas/generated.js'
 import { hashSecret, maskSecret } from '../secrets.js'
 import { newApiKey, type ApiKey, type ApiKeyType } from '../resources/api-keys/model.js'
-import type { ApiKeyRepository } from '../resources/api-keys/repository.js'
-import type { Db } from './open.js'
-import type { OrganisationRepository } from './organisations.js'
+import { newWorkspace } from '../resources/workspaces/model.js'
+import type { Store } from './store.js'
 
-// The built-in store a newcomer meets: one organisation, two workspaces, three users and keys of
-// every type, status and shape of limits. Ids and times are fixed so that docs and tests can name them.
+// The built-in store a newcomer meets: one organisation, two workspaces (one default, one with every
+// optional field), three users with their roles and memberships, and keys of every type, status and
+// shape of limits. Ids and times are fixed so that docs and tests can name them.
 
 export interface DevSecrets { admin: string, workspace: string, user: string }
 
@@ -22,9 +22,9 @@ export const SEED = {
     research: { id: '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e', slug: 'ws-research-b2d8f0', name: 'Research' },
   },
   users: {
-    alice: { id: '3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f', email: 'alice@acme.test', first_name: 'Alice', last_name: 'Admin' },
-    bob: { id: '4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f80', email: 'bob@acme.test', first_name: 'Bob', last_name: 'Builder' },
-    carol: { id: '5e6f7a8b-9c0d-4e1f-a2b3-4c5d6e7f8091', email: 'carol@acme.test', first_name: 'Carol', last_name: 'Chen' },
+    alice: { id: '3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f', email: 'alice@acme.test', first_name: 'Alice', last_name: 'Admin', role: 'owner' },
+    bob: { id: '4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f80', email: 'bob@acme.test', first_name: 'Bob', last_name: 'Builder', role: 'member' },
+    carol: { id: '5e6f7a8b-9c0d-4e1f-a2b3-4c5d6e7f8091', email: 'carol@acme.test', first_name: 'Carol', last_name: 'Chen', role: 'admin' },
   },
   apiKeys: {
     admin: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000001',
@@ -51,7 +51,7 @@ const inWorkspace = (workspace: { id: string }, type: ApiKeyType = 'workspace-se
 // nobody is meant to use them.
 const derivedSecret = (id: string) => createHash('sha256').update(`portkey-mock seed ${id}`).digest('base64url').slice(0, 32)
 
-export function seed (db: Db, organisations: OrganisationRepository, apiKeys: ApiKeyRepository, dev: DevSecrets): void {
+export function seed ({ db, organisations, workspaces: workspaceRepository, members, apiKeys }: Store, dev: DevSecrets): void {
   const keys: [SeedKey, string][] = [
     [{
       id: ids.admin, type: 'organisation-service', name: 'Admin API key',
@@ -125,13 +125,32 @@ export function seed (db: Db, organisations: OrganisationRepository, apiKeys: Ap
     }, derivedSecret(ids.sharedCi)],
   ]
 
+  const memberships = [
+    { workspace: workspaces.shared, user: users.alice, role: 'admin' },
+    { workspace: workspaces.shared, user: users.bob, role: 'member' },
+    { workspace: workspaces.research, user: users.carol, role: 'manager' },
+    { workspace: workspaces.research, user: users.bob, role: 'member' },
+  ] as const
+
   db.transaction(() => {
     organisations.insertOrganisation({ ...organisation, created_at: ORGANISATION_CREATED })
-    for (const workspace of Object.values(workspaces)) {
-      organisations.insertWorkspace({ ...workspace, organisation_id: organisation.id, created_at: ORGANISATION_CREATED })
-    }
+    workspaceRepository.insert(newWorkspace({
+      ...workspaces.shared, organisation_id: organisation.id, is_default: 1,
+      description: 'The default workspace', defaults_metadata: { environment: 'shared' }, created_at: ORGANISATION_CREATED,
+    }))
+    workspaceRepository.insert(newWorkspace({
+      ...workspaces.research, organisation_id: organisation.id, icon: '🔬', description: 'Experiments, on a budget',
+      defaults_metadata: { team: 'research' }, input_guardrails: ['pg-pii-check-4f1a2b'], output_guardrails: [],
+      user_api_key_config: 'pc-research-9f2e1a',
+      usage_limits: [{ credit_limit: 1000, type: 'cost', alert_threshold: 800, periodic_reset: 'monthly' }],
+      rate_limits: [{ type: 'requests', unit: 'rpm', value: 1000 }],
+      created_at: at('2025-05-01T10:00:00.000Z'), last_updated_at: at('2025-06-01T10:00:00.000Z'),
+    }))
     for (const user of Object.values(users)) {
-      organisations.insertUser({ ...user, organisation_id: organisation.id, created_at: ORGANISATION_CREATED })
+      organisations.insertUser({ ...user, organisation_id: organisation.id, created_at: ORGANISATION_CREATED, last_updated_at: ORGANISATION_CREATED })
+    }
+    for (const { workspace, user, role } of memberships) {
+      members.insert({ workspace_id: workspace.id, user_id: user.id, role, created_at: ORGANISATION_CREATED, last_updated_at: ORGANISATION_CREATED })
     }
     for (const [key, secret] of keys) {
       apiKeys.insert(newApiKey({ organisation_id: organisation.id, creation_mode: 'ui', ...key, masked_key: maskSecret(secret) }), hashSecret(secret))

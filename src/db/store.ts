@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
 import { ApiKeyRepository } from '../resources/api-keys/repository.js'
+import { MemberRepository } from '../resources/workspace-members/repository.js'
+import { WorkspaceRepository } from '../resources/workspaces/repository.js'
 import { openDatabase, type Db } from './open.js'
 import { OrganisationRepository } from './organisations.js'
 import { seed, type DevSecrets } from './seed.js'
@@ -7,6 +9,8 @@ import { seed, type DevSecrets } from './seed.js'
 export interface Store {
   db: Db
   organisations: OrganisationRepository
+  workspaces: WorkspaceRepository
+  members: MemberRepository
   apiKeys: ApiKeyRepository
 }
 
@@ -26,8 +30,14 @@ export interface StoreOptions {
 // the app. A file database that was seeded before keeps its own keys.
 export default fp<StoreOptions>(async (app, { path, dev }) => {
   const db = openDatabase(path)
-  const store: Store = { db, organisations: new OrganisationRepository(db), apiKeys: new ApiKeyRepository(db) }
-  if (store.organisations.isEmpty()) seed(db, store.organisations, store.apiKeys, dev)
+  const store: Store = {
+    db,
+    organisations: new OrganisationRepository(db),
+    workspaces: new WorkspaceRepository(db),
+    members: new MemberRepository(db),
+    apiKeys: new ApiKeyRepository(db),
+  }
+  if (store.organisations.isEmpty()) seed(store, dev)
   app.decorate('store', store)
   app.addHook('onClose', () => { db.close() })
 }, { name: 'store', fastify: '5.x' })

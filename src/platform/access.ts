@@ -1,6 +1,7 @@
 import { forbidden, notFound } from '../errors.js'
-import type { OrganisationRepository } from '../db/organisations.js'
+import type { WorkspaceRepository } from '../resources/workspaces/repository.js'
 import type { ApiKeyType } from '../resources/api-keys/model.js'
+import type { Scope } from '../schemas/generated.js'
 import type { Caller } from './auth.js'
 
 // What every resource asks of a caller: its organisation, its workspace, and the scopes it may grant.
@@ -11,6 +12,11 @@ import type { Caller } from './auth.js'
  * nothing about its input.
  */
 export type Permit = (caller: Caller) => void
+
+/** The permit of an operation that one scope allows. */
+export const holds = (scope: Scope): Permit => (caller: Caller): void => {
+  if (!caller.scopes.has(scope)) throw forbidden()
+}
 
 /** Something that belongs to an organisation and, perhaps, to one of its workspaces. */
 export interface Owned {
@@ -33,9 +39,9 @@ export function visibleOr404<T extends Owned> (caller: Caller, found: T | undefi
  * The workspace a request is confined to: the caller's own for a workspace key (naming another is a
  * 403), the named one (UUID or slug) for an organisation key (404 if it has none such), or none.
  */
-export function workspaceFor (organisations: OrganisationRepository, caller: Caller, named: string | undefined): string | null {
+export function workspaceFor (workspaces: WorkspaceRepository, caller: Caller, named: string | undefined): string | null {
   if (named === undefined) return caller.workspaceId
-  const workspace = organisations.findWorkspace(caller.organisationId, named)
+  const workspace = workspaces.find(caller.organisationId, named)
   if (caller.workspaceId !== null) {
     if (workspace?.id !== caller.workspaceId) throw forbidden()
     return workspace.id

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../platform/auth.js'
 import apiKeys from '../resources/api-keys/routes.js'
+import workspaces from '../resources/workspaces/routes.js'
 
 // Portkey's own routes, each resource a plugin. Every one acts as the key in x-portkey-api-key,
 // authenticated here, once, for all of them.
 export default async function portkey (app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', authenticate)
   await app.register(apiKeys)
+  await app.register(workspaces)
 }

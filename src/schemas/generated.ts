@@ -46,6 +46,124 @@ export const UsageLimits = Type.Object({
 })
 export type UsageLimits = Static<typeof UsageLimits>
 
+export const WorkspaceDefaults = Type.Object({
+  metadata: Nullable(Dictionary(Type.String())),
+  is_default: Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] }),
+  input_guardrails: Type.Array(Type.String()),
+  output_guardrails: Type.Array(Type.String()),
+  user_api_key_config: Nullable(Type.String()),
+  object: Type.Unsafe<'workspace'>({ type: 'string', enum: ['workspace'] }),
+})
+export type WorkspaceDefaults = Static<typeof WorkspaceDefaults>
+
+export const WorkspaceUsageLimits = Type.Object({
+  credit_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
+  type: Type.Optional(Nullable(Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] }))),
+  alert_threshold: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
+  periodic_reset: Type.Optional(Nullable(Type.Unsafe<'monthly' | 'weekly'>({ type: 'string', enum: ['monthly', 'weekly'] }))),
+})
+export type WorkspaceUsageLimits = Static<typeof WorkspaceUsageLimits>
+
+export const Workspace = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  icon: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  defaults: WorkspaceDefaults,
+  usage_limits: Type.Array(WorkspaceUsageLimits),
+  rate_limits: Type.Array(RateLimit),
+  object: Type.Unsafe<'workspace'>({ type: 'string', enum: ['workspace'] }),
+})
+export type Workspace = Static<typeof Workspace>
+
+export const OrganisationRole = Type.Unsafe<'admin' | 'member' | 'owner'>({ type: 'string', enum: ['admin', 'member', 'owner'] })
+export type OrganisationRole = Static<typeof OrganisationRole>
+
+export const OrganisationRoleValues: readonly OrganisationRole[] = ['admin', 'member', 'owner']
+
+export const WorkspaceRole = Type.Unsafe<'admin' | 'member' | 'manager'>({ type: 'string', enum: ['admin', 'member', 'manager'] })
+export type WorkspaceRole = Static<typeof WorkspaceRole>
+
+export const WorkspaceRoleValues: readonly WorkspaceRole[] = ['admin', 'member', 'manager']
+
+export const WorkspaceMember = Type.Object({
+  object: Type.Unsafe<'workspace-user'>({ type: 'string', enum: ['workspace-user'] }),
+  id: Type.String({ format: 'uuid' }),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  org_role: OrganisationRole,
+  role: WorkspaceRole,
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  status: Type.Unsafe<'active'>({ type: 'string', enum: ['active'] }),
+  workspace_id: Type.String({ format: 'uuid' }),
+  email: Type.String({ format: 'email' }),
+  scopes: Type.Array(Type.String()),
+  settings: Nullable(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+})
+export type WorkspaceMember = Static<typeof WorkspaceMember>
+
+export const WorkspaceWithUsers = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  icon: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  defaults: WorkspaceDefaults,
+  users: Type.Array(WorkspaceMember),
+  usage_limits: Type.Array(WorkspaceUsageLimits),
+  rate_limits: Type.Array(RateLimit),
+  object: Type.Unsafe<'workspace'>({ type: 'string', enum: ['workspace'] }),
+})
+export type WorkspaceWithUsers = Static<typeof WorkspaceWithUsers>
+
+export const WorkspaceList = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(Workspace),
+})
+export type WorkspaceList = Static<typeof WorkspaceList>
+
+export const WorkspaceDefaultsRequest = Type.Object({
+  metadata: Type.Optional(Nullable(Dictionary(Type.String()))),
+  input_guardrails: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 })),
+  output_guardrails: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100 })),
+  user_api_key_config: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 255 }))),
+})
+export type WorkspaceDefaultsRequest = Static<typeof WorkspaceDefaultsRequest>
+
+export const CreateWorkspaceRequest = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  icon: Type.Optional(Type.String({ maxLength: 16 })),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  defaults: Type.Optional(WorkspaceDefaultsRequest),
+  users: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { maxItems: 1000 })),
+  usage_limits: Type.Optional(Nullable(Type.Array(WorkspaceUsageLimits, { maxItems: 10 }))),
+  rate_limits: Type.Optional(Nullable(Type.Array(RateLimit, { maxItems: 10 }))),
+})
+export type CreateWorkspaceRequest = Static<typeof CreateWorkspaceRequest>
+
+export const UpdateWorkspaceRequest = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  icon: Type.Optional(Type.String({ maxLength: 16 })),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  defaults: Type.Optional(WorkspaceDefaultsRequest),
+  usage_limits: Type.Optional(Nullable(Type.Array(WorkspaceUsageLimits, { maxItems: 10 }))),
+  rate_limits: Type.Optional(Nullable(Type.Array(RateLimit, { maxItems: 10 }))),
+})
+export type UpdateWorkspaceRequest = Static<typeof UpdateWorkspaceRequest>
+
+export const DeleteWorkspaceRequest = Type.Object({
+  name: Type.Optional(Type.String()),
+  force_delete: Type.Optional(Type.Boolean()),
+})
+export type DeleteWorkspaceRequest = Static<typeof DeleteWorkspaceRequest>
+
 export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
 export type ApiKeyType = Static<typeof ApiKeyType>
 
@@ -184,6 +302,8 @@ export const ApiKeyLevelParameter = Type.Unsafe<'organisation' | 'workspace'>({ 
 
 export const ApiKeySubTypeParameter = Type.Unsafe<'service' | 'user'>({ type: 'string', enum: ['service', 'user'] })
 
+export const WorkspaceIdOrSlugParameter = Type.String({ minLength: 1, maxLength: 255 })
+
 export const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
 export const CurrentPageParameter = Type.Integer({ minimum: 0, maximum: 9007199254740991, default: 0 })
@@ -318,6 +438,116 @@ export const rotateApiKey = {
       401: ErrorResponse,
       403: ErrorResponse,
       404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listWorkspaces = {
+  method: 'GET',
+  url: '/admin/workspaces',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'listWorkspaces',
+    querystring: Type.Object({
+      page_size: PageSizeParameter,
+      current_page: CurrentPageParameter,
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+      exact_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+      status: Type.Optional(Type.String({ pattern: '^(active|archived)(,(active|archived))*$' })),
+    }),
+    response: {
+      200: WorkspaceList,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const createWorkspace = {
+  method: 'POST',
+  url: '/admin/workspaces',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'createWorkspace',
+    body: CreateWorkspaceRequest,
+    response: {
+      200: Workspace,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const retrieveWorkspace = {
+  method: 'GET',
+  url: '/admin/workspaces/:workspaceId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'retrieveWorkspace',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+    }),
+    response: {
+      200: WorkspaceWithUsers,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const updateWorkspace = {
+  method: 'PUT',
+  url: '/admin/workspaces/:workspaceId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'updateWorkspace',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+    }),
+    body: UpdateWorkspaceRequest,
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const deleteWorkspace = {
+  method: 'DELETE',
+  url: '/admin/workspaces/:workspaceId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'deleteWorkspace',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+    }),
+    querystring: Type.Object({
+      force_delete: Type.Optional(Type.Boolean()),
+    }),
+    body: Type.Optional(DeleteWorkspaceRequest),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
       409: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,

@@ -50,6 +50,8 @@ export class ApiKeyRepository {
   readonly #retireSecrets
   readonly #forgetSecrets
   readonly #insertWithSecret
+  readonly #countInWorkspace
+  readonly #deleteInWorkspace
   readonly #rotate
 
   constructor (db: Db) {
@@ -69,6 +71,9 @@ export class ApiKeyRepository {
       'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
     this.#update = db.prepare<Record<string, unknown>>(table.update(OWNERSHIP, 'id'))
     this.#delete = db.prepare<[string]>('DELETE FROM api_keys WHERE id = ?')
+    this.#countInWorkspace = db.prepare<[string, string], number>(
+      'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ?').pluck()
+    this.#deleteInWorkspace = db.prepare<[string]>('DELETE FROM api_keys WHERE workspace_id = ?')
     this.#transitionEnd = db.prepare<[string, number], number>(
       'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
     this.#retireSecrets = db.prepare<[number, string]>('UPDATE api_key_secrets SET expires_at = ? WHERE api_key_id = ? AND expires_at IS NULL')
@@ -120,6 +125,16 @@ export class ApiKeyRepository {
   /** Deletes a key and, with it, its secrets. */
   delete (id: string): void {
     this.#delete.run(id)
+  }
+
+  /** How many keys a workspace holds. */
+  countInWorkspace (organisationId: string, workspaceId: string): number {
+    return this.#countInWorkspace.get(organisationId, workspaceId)!
+  }
+
+  /** Deletes every key of a workspace, and their secrets; part of deleting the workspace. */
+  deleteInWorkspace (workspaceId: string): void {
+    this.#deleteInWorkspace.run(workspaceId)
   }
 
   /** When a rotation's transition ends, if one is under way at `now`. */

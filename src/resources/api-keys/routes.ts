@@ -17,7 +17,8 @@ const DEFAULT_TRANSITION_MS = RotateApiKeyRequest.properties.key_transition_peri
 // Portkey's Api-Keys routes. Each handler reads: permit (before the body) -> what the caller may
 // see and do to this key -> the rules across fields -> the repository -> the API's shape.
 export default async function apiKeys (app: FastifyInstance): Promise<void> {
-  const { organisations, apiKeys } = app.store
+  const { store } = app
+  const { workspaces, apiKeys } = store
   const { clock } = app
 
   const visibleKey = (caller: Caller, id: string): ApiKey => visibleOr404(caller, apiKeys.findById(id), `API key ${id} not found`)
@@ -25,7 +26,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
   serve(app, listApiKeys, mayManageApiKeys('list'), async ({ caller, query }) => {
     const { total, keys } = apiKeys.list({
       organisationId: caller.organisationId,
-      workspaceId: workspaceFor(organisations, caller, query.workspace_id),
+      workspaceId: workspaceFor(workspaces, caller, query.workspace_id),
       types: listableTypes(caller),
       ...pageOf(query.page_size, query.current_page),
     })
@@ -44,7 +45,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     if (caller.workspaceId !== null && type === 'organisation-service') throw forbidden()
     assertScope(caller, type, 'create')
     if (body.organisation_id !== undefined && body.organisation_id !== caller.organisationId) throw forbidden()
-    const owner = ownerOfNewKey(organisations, caller, type, body)
+    const owner = ownerOfNewKey(store, caller, type, body)
     assertMayGrant(caller, type, body.scopes)
 
     const now = clock.now()
@@ -68,7 +69,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
   serve(app, updateApiKey, mayManageApiKeys('update'), async ({ caller, params, body }) => {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'update')
-    assertUnchanged(organisations, key, body)
+    assertUnchanged(workspaces, key, body)
     if (body.scopes !== undefined) assertMayGrant(caller, key.type, body.scopes, key.scopes)
     apiKeys.update(applyUpdate(key, body, clock.now()))
     return {}

@@ -1,9 +1,10 @@
-import type { OrganisationRepository } from '../../db/organisations.js'
+import type { Store } from '../../db/store.js'
 import { invalidField as invalid, missingField, notFound } from '../../errors.js'
 import { workspaceFor } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import type { CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from '../../schemas/generated.js'
 import { formatInstant, instantOf } from '../../time.js'
+import type { WorkspaceRepository } from '../workspaces/repository.js'
 import type { ApiKey, ApiKeyType } from './model.js'
 
 // The rules a request's fields obey beyond what their schema says, and how they are stored. Shared
@@ -119,11 +120,11 @@ export function keyTypeOf (level: string, subType: string): ApiKeyType {
 
 type Owner = Pick<ApiKey, 'workspace_id' | 'user_id'>
 
-/** Whom a new key belongs to: a workspace for workspace keys, and a user of the organisation for user keys. */
-export function ownerOfNewKey (organisations: OrganisationRepository, caller: Caller, type: ApiKeyType, body: CreateApiKeyObject): Owner {
+/** Whom a new key belongs to: a workspace for workspace keys, and also a member of it for user keys. */
+export function ownerOfNewKey (store: Store, caller: Caller, type: ApiKeyType, body: CreateApiKeyObject): Owner {
   let workspaceId: string | null = null
   if (type !== 'organisation-service') {
-    workspaceId = workspaceFor(organisations, caller, body.workspace_id)
+    workspaceId = workspaceFor(store.workspaces, caller, body.workspace_id)
     if (workspaceId === null) throw missingField('workspace_id')
   } else if (body.workspace_id !== undefined) {
     throw invalid('workspace_id', 'organisation keys belong to no workspace')
@@ -131,7 +132,8 @@ export function ownerOfNewKey (organisations: OrganisationRepository, caller: Ca
   let userId: string | null = null
   if (type === 'workspace-user') {
     if (body.user_id === undefined) throw missingField('user_id')
-    if (!organisations.findUser(caller.organisationId, body.user_id)) throw notFound(`User ${body.user_id} not found`)
+    if (!store.organisations.findUser(caller.organisationId, body.user_id)) throw notFound(`User ${body.user_id} not found`)
+    if (!store.members.isMember(workspaceId!, body.user_id)) throw invalid('user_id', 'the user is not a member of the workspace')
     userId = body.user_id
   } else if (body.user_id !== undefined) {
     throw invalid('user_id', 'only user keys belong to a user')
@@ -140,13 +142,13 @@ export function ownerOfNewKey (organisations: OrganisationRepository, caller: Ca
 }
 
 /** Clients echo what a key is; a different value would be a change, and these cannot change. */
-export function assertUnchanged (organisations: OrganisationRepository, key: ApiKey, body: UpdateApiKeyObject): void {
+export function assertUnchanged (workspaces: WorkspaceRepository, key: ApiKey, body: UpdateApiKeyObject): void {
   if (body.id !== undefined && body.id !== key.id) throw invalid('id', 'must be the id in the path')
   for (const field of ['type', 'organisation_id', 'user_id'] as const) {
     if (body[field] !== undefined && body[field] !== key[field]) throw invalid(field, 'cannot change')
   }
   if (body.workspace_id !== undefined && body.workspace_id !== key.workspace_id &&
-    (body.workspace_id === null || organisations.findWorkspace(key.organisation_id, body.workspace_id)?.id !== key.workspace_id)) {
+    (body.workspace_id === null || workspaces.find(key.organisation_id, body.workspace_id)?.id !== key.workspace_id)) {
     throw invalid('workspace_id', 'cannot change')
   }
 }

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { conflict, forbidden, invalidField, notFound } from '../../errors.js'
+import { holds } from '../../platform/access.js'
+import type { Caller } from '../../platform/auth.js'
+import { listEnvelope, pageOf } from '../../platform/paging.js'
+import { serve } from '../../platform/serve.js'
+import { createWorkspace, deleteWorkspace, listWorkspaces, retrieveWorkspace, updateWorkspace } from '../../schemas/generated.js'
+import { toWorkspaceMember } from '../workspace-members/model.js'
+import { newWorkspace, slugFor, toWorkspaceObject, toWorkspaceWithUsers, type Workspace } from './model.js'
+import { applyUpdate } from './rules.js'
+
+// Portkey's Workspaces routes. A workspace is named by its UUID or its slug.
+export default async function workspaces (app: FastifyInstance): Promise<void> {
+  const { store, clock } = app
+  const { db, organisations, workspaces, members, apiKeys } = store
+
+  // A workspace the caller cannot reach, or that does not exist, is a 403: the live API answers so
+  // (the Terraform provider reads either as "gone").
+  function reachable (caller: Caller, named: string): Workspace {
+    const workspace = workspaces.find(caller.organisationId, named)
+    if (!workspace || (caller.workspaceId !== null && workspace.id !== caller.workspaceId)) throw forbidden()
+    return workspace
+  }
+
+  // Built once: a workspace with its members, and a workspace with everything in it.
+  const insertWithMembers = db.transaction((workspace: Workspace, userIds: string[]) => {
+    workspaces.insert(workspace)
+    for (const userId of userIds) {
+      members.insert({ workspace_id: workspace.id, user_id: userId, role: 'member', created_at: workspace.created_at, last_updated_at: workspace.created_at })
+    }
+  })
+  const deleteWithDependents = db.transaction((id: string) => {
+    apiKeys.deleteInWorkspace(id)
+    members.deleteIn(id)
+    workspaces.delete(id)
+  })
+
+  serve(app, listWorkspaces, holds('workspaces.list'), async ({ caller, query }) => {
+    // No workspace is ever archived here: asking only for archived ones finds none.
+    if (query.status !== undefined && !query.status.split(',').includes('active')) return listEnvelope(0, [])
+    const { total, workspaces: found } = workspaces.list({
+      organisationId: caller.organisationId,
+      workspaceId: caller.workspaceId,
+      name: query.name ?? null,
+      exactName: query.exact_name ?? null,
+    }, pageOf(query.page_size, query.current_page))
+    return listEnvelope(total, found.map(toWorkspaceObject))
+  })
+
+  serve(app, createWorkspace, holds('workspaces.create'), async ({ caller, body }) => {
+    if (caller.workspaceId !== null) throw forbidden()
+    const userIds = [...new Set(body.users ?? [])]
+    for (const userId of userIds) {
+      if (!organisations.findUser(caller.organisationId, userId)) throw notFound(`User ${userId} not found`)
+    }
+    const workspace = newWorkspace({
+      id: randomUUID(),
+      organisation_id: caller.organisationId,
+      slug: slugFor(body.name),
+      name: body.name,
+      icon: body.icon || null,
+      description: body.description ?? null,
+      defaults_metadata: body.defaults?.metadata ?? null,
+      input_guardrails: body.defaults?.input_guardrails ?? [],
+      output_guardrails: body.defaults?.output_guardrails ?? [],
+      user_api_key_config: body.defaults?.user_api_key_config ?? null,
+      usage_limits: body.usage_limits ?? [],
+      rate_limits: body.rate_limits ?? [],
+      created_at: clock.now(),
+    })
+    insertWithMembers(workspace, userIds)
+    return toWorkspaceObject(workspace)
+  })
+
+  serve(app, retrieveWorkspace, holds('workspaces.read'), async ({ caller, params }) => {
+    const workspace = reachable(caller, params.workspaceId)
+    return toWorkspaceWithUsers(workspace, members.ofWorkspace(workspace.id).map(toWorkspaceMember))
+  })
+
+  serve(app, updateWorkspace, holds('workspaces.update'), async ({ caller, params, body }) => {
+    workspaces.update(applyUpdate(reachable(caller, params.workspaceId), body, clock.now()))
+    return {}
+  })
+
+  serve(app, deleteWorkspace, holds('workspaces.delete'), async ({ caller, params, query, body }) => {
+    const workspace = reachable(caller, params.workspaceId)
+    if (body?.name !== undefined && body.name !== workspace.name) throw invalidField('name', 'must be the name of the workspace being deleted')
+    if (workspace.is_default === 1) throw conflict('The default workspace of an organisation cannot be deleted')
+    const keys = apiKeys.countInWorkspace(workspace.organisation_id, workspace.id)
+    const memberCount = members.countIn(workspace.id)
+    if (!(body?.force_delete ?? query.force_delete ?? false) && keys + memberCount > 0) {
+      throw conflict(`Unable to delete: workspace ${workspace.slug} still has ${keys} API keys and ${memberCount} members. ` +
+        'Remove them first, or send force_delete: true to delete them with it')
+    }
+    deleteWithDependents(workspace.id)
+    return {}
+  })
+}

@@ -1,0 +1,19 @@
+import type { UpdateWorkspaceRequest } from '../../schemas/generated.js'
+import type { Workspace } from './model.js'
+
+/** The workspace as an update leaves it: only the fields present change; null clears. */
+export function applyUpdate (workspace: Workspace, body: UpdateWorkspaceRequest, now: number): Workspace {
+  const next: Workspace = { ...workspace, last_updated_at: now }
+  if (body.name !== undefined) next.name = body.name
+  // An empty icon clears it (the Terraform provider sends "" for that).
+  if (body.icon !== undefined) next.icon = body.icon === '' ? null : body.icon
+  if (body.description !== undefined) next.description = body.description
+  if (body.usage_limits !== undefined) next.usage_limits = body.usage_limits ?? []
+  if (body.rate_limits !== undefined) next.rate_limits = body.rate_limits ?? []
+  const defaults = body.defaults
+  if (defaults?.metadata !== undefined) next.defaults_metadata = defaults.metadata
+  if (defaults?.input_guardrails !== undefined) next.input_guardrails = defaults.input_guardrails
+  if (defaults?.output_guardrails !== undefined) next.output_guardrails = defaults.output_guardrails
+  if (defaults?.user_api_key_config !== undefined) next.user_api_key_config = defaults.user_api_key_config
+  return next
+}

@@ -1,0 +1,199 @@
+import { PermissionDeniedError } from 'portkey-ai/dist/src/error.js'
+import t from 'tap'
+import { addKey, build, call, DEV, listen, SEED, sdk, TestClock } from './helper.js'
+
+const { shared, research } = SEED.workspaces
+const NOW = Date.parse('2026-03-10T12:00:00.000Z')
+const create = (payload: object) => ({ method: 'POST' as const, url: '/v1/admin/workspaces', payload })
+
+t.test('the list: newest first, every field, filters by part of the name, the whole name and status', async t => {
+  const app = await build(t)
+  const { status, body } = await call(app, DEV.admin, { url: '/v1/admin/workspaces' })
+  t.equal(status, 200)
+  t.equal(body.total, 2)
+  t.same(body.data.map((w: { id: string }) => w.id), [research.id, shared.id])
+  t.same(body.data[0], {
+    id: research.id, slug: research.slug, name: '🔬 Research', icon: '🔬', description: 'Experiments, on a budget',
+    created_at: '2025-05-01T10:00:00.000Z', last_updated_at: '2025-06-01T10:00:00.000Z',
+    defaults: {
+      metadata: { team: 'research' }, is_default: 0, input_guardrails: ['pg-pii-check-4f1a2b'], output_guardrails: [],
+      user_api_key_config: 'pc-research-9f2e1a', object: 'workspace',
+    },
+    usage_limits: [{ credit_limit: 1000, type: 'cost', alert_threshold: 800, periodic_reset: 'monthly' }],
+    rate_limits: [{ type: 'requests', unit: 'rpm', value: 1000 }],
+    object: 'workspace',
+  })
+  t.equal(body.data[1].defaults.is_default, 1)
+
+  const names = async (query: string) => (await call(app, DEV.admin, { url: `/admin/workspaces?${query}` })).body.data.map((w: { slug: string }) => w.slug)
+  t.same(await names('name=ear'), [research.slug], 'part of the name')
+  t.same(await names('name=EAR'), [], 'case sensitive')
+  t.same(await names('exact_name=Shared'), [shared.slug])
+  t.same(await names('exact_name=Share'), [])
+  t.same(await names('status=active'), [research.slug, shared.slug])
+  t.same(await names('status=archived'), [], 'nothing is archived')
+  t.same(await names('page_size=1&current_page=1'), [shared.slug])
+  t.equal((await call(app, DEV.admin, { url: '/admin/workspaces?status=deleted' })).status, 400)
+})
+
+t.test('workspaces are for organisation keys holding workspaces.*', async t => {
+  const app = await build(t)
+  t.equal((await call(app, DEV.workspace, { url: '/admin/workspaces' })).status, 403)
+  t.equal((await call(app, DEV.user, { url: `/admin/workspaces/${shared.id}` })).status, 403)
+  const reader = addKey(app, { type: 'organisation-service', scopes: ['workspaces.read'] })
+  t.equal((await call(app, reader.secret, { url: `/admin/workspaces/${shared.id}` })).status, 200)
+  t.equal((await call(app, reader.secret, { url: '/admin/workspaces' })).status, 403, 'read does not imply list')
+  t.equal((await call(app, reader.secret, create({ name: 'x' }))).status, 403)
+  // Keys of a workspace cannot be granted workspaces.*, but a key stored with it sees only its own.
+  const own = addKey(app, { type: 'workspace-service', scopes: ['workspaces.list', 'workspaces.read'] })
+  t.same((await call(app, own.secret, { url: '/admin/workspaces' })).body.data.map((w: { id: string }) => w.id), [shared.id])
+  t.equal((await call(app, own.secret, { url: `/admin/workspaces/${research.slug}` })).status, 403)
+})
+
+t.test('create answers a workspace that keys can be created in at once, with its users as members', async t => {
+  const app = await build(t, { clock: new TestClock(NOW) })
+  const { status, body } = await call(app, DEV.admin, create({
+    name: 'Data Platform', description: 'ETL', defaults: { metadata: { team: 'data' } }, users: [SEED.users.carol.id],
+    rate_limits: [{ type: 'requests', unit: 'rpm', value: 100 }], usage_limits: [{ credit_limit: 50, periodic_reset: 'weekly' }],
+  }))
+  t.equal(status, 200)
+  t.match(body.slug, /^ws-data-platform-[0-9a-f]{6}$/)
+  t.match(body, {
+    name: 'Data Platform', icon: null, description: 'ETL', created_at: '2026-03-10T12:00:00.000Z', last_updated_at: '2026-03-10T12:00:00.000Z',
+    defaults: { metadata: { team: 'data' }, is_default: 0 }, usage_limits: [{ credit_limit: 50, periodic_reset: 'weekly' }],
+  })
+  t.same(body.usage_limits[0], { credit_limit: 50, periodic_reset: 'weekly' }, 'limits read back as sent, nothing invented')
+
+  const read = (await call(app, DEV.admin, { url: `/admin/workspaces/${body.slug}` })).body
+  t.same(read.users.map((u: { id: string, role: string, org_role: string }) => [u.id, u.role, u.org_role]), [[SEED.users.carol.id, 'member', 'admin']])
+
+  const key = await call(app, DEV.admin, { method: 'POST', url: '/api-keys/workspace/service', payload: { name: 'k', scopes: ['completions.write'], workspace_id: body.slug } })
+  t.equal(key.status, 200, 'a key in the new workspace')
+  const userKey = await call(app, DEV.admin, { method: 'POST', url: '/api-keys/workspace/user', payload: { name: 'u', scopes: [], workspace_id: body.id, user_id: SEED.users.carol.id } })
+  t.equal(userKey.status, 200, 'and a user key for its member')
+
+  t.equal((await call(app, DEV.admin, create({ name: 'x', users: ['00000000-0000-4000-8000-000000000000'] }))).status, 404, 'an unknown user')
+  t.equal((await call(app, DEV.admin, create({ description: 'no name' }))).status, 400)
+  t.equal((await call(app, DEV.admin, { url: '/admin/workspaces' })).body.total, 3, 'the refused ones left nothing behind')
+})
+
+t.test('a user key can be created only for a member of its workspace', async t => {
+  const app = await build(t)
+  const payload = { name: 'u', scopes: [], workspace_id: shared.id, user_id: SEED.users.carol.id }
+  const { status, body } = await call(app, DEV.admin, { method: 'POST', url: '/api-keys/workspace/user', payload })
+  t.equal(status, 400)
+  t.equal(body.data.message, 'Invalid body field user_id: the user is not a member of the workspace')
+})
+
+t.test('retrieve by id or slug, with members; anything unreachable is a 403, as on the live API', async t => {
+  const app = await build(t)
+  for (const named of [research.id, research.slug]) {
+    const { status, body } = await call(app, DEV.admin, { url: `/v1/admin/workspaces/${named}` })
+    t.equal(status, 200)
+    t.same(body.users.map((u: { email: string }) => u.email).sort(), ['bob@acme.test', 'carol@acme.test'])
+    t.match(body.users[0], { object: 'workspace-user', status: 'active', workspace_id: research.id, scopes: [], settings: null })
+  }
+  for (const named of ['00000000-0000-4000-8000-000000000000', 'ws-nope-000000']) {
+    const { status, body } = await call(app, DEV.admin, { url: `/admin/workspaces/${named}` })
+    t.equal(status, 403)
+    t.equal(body.data.errorCode, 'AB03')
+  }
+})
+
+t.test('update changes only what is sent; an empty icon and null limits clear', async t => {
+  const clock = new TestClock(NOW)
+  const app = await build(t, { clock })
+  const put = (payload: object) => call(app, DEV.admin, { method: 'PUT', url: `/admin/workspaces/${research.slug}`, payload })
+  const { status, body } = await put({ description: 'changed', defaults: { metadata: { team: 'r2' } } })
+  t.equal(status, 200)
+  t.same(body, {})
+  let read = (await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).body
+  t.match(read, { name: '🔬 Research', description: 'changed', last_updated_at: '2026-03-10T12:00:00.000Z' })
+  t.same(read.defaults.metadata, { team: 'r2' })
+  t.same(read.defaults.input_guardrails, ['pg-pii-check-4f1a2b'], 'defaults not sent are kept')
+  t.equal(read.rate_limits.length, 1)
+
+  await put({ icon: '', usage_limits: null, rate_limits: null, defaults: { user_api_key_config: null }, name: 'Lab' })
+  read = (await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).body
+  t.match(read, { name: 'Lab', icon: null, usage_limits: [], rate_limits: [], defaults: { user_api_key_config: null } })
+  t.equal((await put({ name: '' })).status, 400)
+})
+
+t.test('delete: the default workspace never; dependents only with force_delete, which takes them along', async t => {
+  const app = await build(t)
+  const del = (named: string, payload?: object, query = '') =>
+    call(app, DEV.admin, { method: 'DELETE', url: `/admin/workspaces/${named}${query}`, ...(payload ? { payload } : {}) })
+  const refused = await del(shared.id, { force_delete: true })
+  t.equal(refused.status, 409)
+  t.match(refused.body.data.message, /default workspace/)
+
+  const created = (await call(app, DEV.admin, { method: 'POST', url: '/api-keys/workspace/service', payload: { name: 'k', scopes: [], workspace_id: research.id } })).body
+  const busy = await del(research.id)
+  t.equal(busy.status, 409)
+  t.equal(busy.body.data.errorCode, 'AB07')
+  t.match(busy.body.data.message, /force_delete/)
+  t.equal((await del(research.id, { name: 'Not research', force_delete: true })).status, 400, 'a name that is not the workspace\'s')
+  t.equal((await call(app, created.key, { url: '/api-keys' })).status, 403, 'the key still authenticates before')
+
+  t.equal((await del(research.slug, { name: 'Research', force_delete: true })).status, 200)
+  t.equal((await call(app, created.key, { url: '/api-keys' })).status, 401, 'its keys stop authenticating')
+  t.equal((await call(app, DEV.admin, { url: `/api-keys/${SEED.apiKeys.carol}` })).status, 404, 'its keys are gone')
+  t.equal((await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).status, 403)
+  t.equal((await del(research.id)).status, 403, 'a second delete')
+  const total = (await call(app, DEV.admin, { url: '/api-keys' })).body.total
+  t.equal(total, 6, 'the tallies behind total followed: two organisation keys and the shared workspace\'s four')
+
+  const empty = (await call(app, DEV.admin, create({ name: 'Empty' }))).body
+  t.equal((await del(empty.id)).status, 200, 'an empty workspace needs no force')
+  const withMember = (await call(app, DEV.admin, create({ name: 'Members', users: [SEED.users.bob.id] }))).body
+  t.equal((await del(withMember.id)).status, 409, 'a member is a dependent')
+  t.equal((await del(withMember.id, undefined, '?force_delete=true')).status, 200, 'force_delete in the query too')
+})
+
+// The requests the Terraform provider's client sends for portkey_workspace (internal/client/client.go):
+// POST, then GET by id to read; PUT, whose answer it ignores, then GET; DELETE with {name, force_delete}.
+t.test('the Terraform provider\'s workspace flow: create, read, update, import, destroy', async t => {
+  const app = await build(t)
+  const headers = { 'content-type': 'application/json' }
+  const created = await call(app, DEV.admin, { ...create({ name: 'tf-ws', description: 'by terraform', defaults: { metadata: { env: 'ci' } }, icon: '🚪' }), headers })
+  t.equal(created.status, 200)
+  const id = created.body.id
+  const read = async () => (await call(app, DEV.admin, { url: `/v1/admin/workspaces/${id}`, headers })).body
+  let state = await read()
+  t.equal(state.name, '🚪 tf-ws', 'the icon before the name, which the provider strips')
+  t.equal(state.icon, '🚪')
+  t.match(state.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  t.same(state.defaults.metadata, { env: 'ci' })
+
+  const updated = await call(app, DEV.admin, { method: 'PUT', url: `/v1/admin/workspaces/${id}`, headers, payload: { name: 'tf-ws', description: 'changed', rate_limits: null } })
+  t.equal(updated.status, 200)
+  state = await read()
+  t.equal(state.description, 'changed')
+  t.same(state.rate_limits, [])
+
+  // terraform import: a read by the id alone gives the whole state.
+  t.same(await read(), state)
+
+  const destroyed = await call(app, DEV.admin, { method: 'DELETE', url: `/v1/admin/workspaces/${id}`, headers, payload: { name: 'tf-ws', force_delete: true } })
+  t.equal(destroyed.status, 200)
+  const gone = await call(app, DEV.admin, { url: `/v1/admin/workspaces/${id}`, headers })
+  t.equal(gone.status, 403, 'which the provider reads as gone')
+})
+
+t.test('through the portkey-ai SDK over HTTP', async t => {
+  const app = await build(t)
+  const portkey = sdk(await listen(app), DEV.admin)
+  const created = await portkey.admin.workspaces.create({ name: 'SDK space', description: 'via sdk', defaults: { metadata: { a: 'b' } } })
+  t.match(created, { name: 'SDK space', description: 'via sdk', object: 'workspace' })
+  const listed = await portkey.admin.workspaces.list({ exact_name: 'SDK space' })
+  t.equal(listed.total, 1)
+  const workspaceId = created.id as string
+  const retrieved = await portkey.admin.workspaces.retrieve({ workspaceId })
+  t.same(retrieved.users, [])
+  await portkey.admin.workspaces.update({ workspaceId, description: 'updated' })
+  t.equal((await portkey.admin.workspaces.retrieve({ workspaceId })).description, 'updated')
+  await portkey.admin.workspaces.delete({ workspaceId, name: 'SDK space' })
+  const gone = await portkey.admin.workspaces.retrieve({ workspaceId }).then(() => undefined, (error: unknown) => error)
+  t.type(gone, PermissionDeniedError, 'gone: a 403, the SDK\'s PermissionDeniedError')
+  t.match(gone, { status: 403, error: { data: { errorCode: 'AB03' } } })
+})
