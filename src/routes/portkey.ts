@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../platform/auth.js'
 import apiKeys from '../resources/api-keys/routes.js'
+import workspaceMembers from '../resources/workspace-members/routes.js'
 import workspaces from '../resources/workspaces/routes.js'
 
 // Portkey's own routes, each resource a plugin. Every one acts as the key in x-portkey-api-key,
@@ -9,4 +10,5 @@ export default async function portkey (app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', authenticate)
   await app.register(apiKeys)
   await app.register(workspaces)
+  await app.register(workspaceMembers)
 }

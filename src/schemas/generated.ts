@@ -164,6 +164,26 @@ export const DeleteWorkspaceRequest = Type.Object({
 })
 export type DeleteWorkspaceRequest = Static<typeof DeleteWorkspaceRequest>
 
+export const WorkspaceMemberList = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(WorkspaceMember),
+})
+export type WorkspaceMemberList = Static<typeof WorkspaceMemberList>
+
+export const AddWorkspaceMembersRequest = Type.Object({
+  users: Type.Array(Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    role: WorkspaceRole,
+  }), { minItems: 1, maxItems: 1000 }),
+})
+export type AddWorkspaceMembersRequest = Static<typeof AddWorkspaceMembersRequest>
+
+export const UpdateWorkspaceMemberRequest = Type.Object({
+  role: WorkspaceRole,
+})
+export type UpdateWorkspaceMemberRequest = Static<typeof UpdateWorkspaceMemberRequest>
+
 export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
 export type ApiKeyType = Static<typeof ApiKeyType>
 
@@ -303,6 +323,8 @@ export const ApiKeyLevelParameter = Type.Unsafe<'organisation' | 'workspace'>({ 
 export const ApiKeySubTypeParameter = Type.Unsafe<'service' | 'user'>({ type: 'string', enum: ['service', 'user'] })
 
 export const WorkspaceIdOrSlugParameter = Type.String({ minLength: 1, maxLength: 255 })
+
+export const UserIdParameter = Type.String({ format: 'uuid' })
 
 export const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
@@ -549,6 +571,124 @@ export const deleteWorkspace = {
       401: ErrorResponse,
       403: ErrorResponse,
       409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listWorkspaceMembers = {
+  method: 'GET',
+  url: '/admin/workspaces/:workspaceId/users',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'listWorkspaceMembers',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+    }),
+    querystring: Type.Object({
+      page_size: PageSizeParameter,
+      current_page: CurrentPageParameter,
+      role: Type.Optional(WorkspaceRole),
+      email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+    }),
+    response: {
+      200: WorkspaceMemberList,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const addWorkspaceMembers = {
+  method: 'POST',
+  url: '/admin/workspaces/:workspaceId/users',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'addWorkspaceMembers',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+    }),
+    body: AddWorkspaceMembersRequest,
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const retrieveWorkspaceMember = {
+  method: 'GET',
+  url: '/admin/workspaces/:workspaceId/users/:userId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'retrieveWorkspaceMember',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+      userId: UserIdParameter,
+    }),
+    response: {
+      200: WorkspaceMember,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const updateWorkspaceMember = {
+  method: 'PUT',
+  url: '/admin/workspaces/:workspaceId/users/:userId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'updateWorkspaceMember',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+      userId: UserIdParameter,
+    }),
+    body: UpdateWorkspaceMemberRequest,
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const removeWorkspaceMember = {
+  method: 'DELETE',
+  url: '/admin/workspaces/:workspaceId/users/:userId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'removeWorkspaceMember',
+    params: Type.Object({
+      workspaceId: WorkspaceIdOrSlugParameter,
+      userId: UserIdParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,
       500: ErrorResponse,

@@ -52,6 +52,7 @@ export class ApiKeyRepository {
   readonly #insertWithSecret
   readonly #countInWorkspace
   readonly #deleteInWorkspace
+  readonly #deleteOfMember
   readonly #rotate
 
   constructor (db: Db) {
@@ -74,6 +75,7 @@ export class ApiKeyRepository {
     this.#countInWorkspace = db.prepare<[string, string], number>(
       'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ?').pluck()
     this.#deleteInWorkspace = db.prepare<[string]>('DELETE FROM api_keys WHERE workspace_id = ?')
+    this.#deleteOfMember = db.prepare<[string, string]>("DELETE FROM api_keys WHERE workspace_id = ? AND user_id = ? AND type = 'workspace-user'")
     this.#transitionEnd = db.prepare<[string, number], number>(
       'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
     this.#retireSecrets = db.prepare<[number, string]>('UPDATE api_key_secrets SET expires_at = ? WHERE api_key_id = ? AND expires_at IS NULL')
@@ -135,6 +137,11 @@ export class ApiKeyRepository {
   /** Deletes every key of a workspace, and their secrets; part of deleting the workspace. */
   deleteInWorkspace (workspaceId: string): void {
     this.#deleteInWorkspace.run(workspaceId)
+  }
+
+  /** Deletes a user's keys in a workspace; part of removing them from it. */
+  deleteOfMember (workspaceId: string, userId: string): void {
+    this.#deleteOfMember.run(workspaceId, userId)
   }
 
   /** When a rotation's transition ends, if one is under way at `now`. */

@@ -8,6 +8,7 @@ import { serve } from '../../platform/serve.js'
 import { createWorkspace, deleteWorkspace, listWorkspaces, retrieveWorkspace, updateWorkspace } from '../../schemas/generated.js'
 import { toWorkspaceMember } from '../workspace-members/model.js'
 import { newWorkspace, slugFor, toWorkspaceObject, toWorkspaceWithUsers, type Workspace } from './model.js'
+import { reachableWorkspace } from './access.js'
 import { applyUpdate } from './rules.js'
 
 // Portkey's Workspaces routes. A workspace is named by its UUID or its slug.
@@ -15,13 +16,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
   const { store, clock } = app
   const { db, organisations, workspaces, members, apiKeys } = store
 
-  // A workspace the caller cannot reach, or that does not exist, is a 403: the live API answers so
-  // (the Terraform provider reads either as "gone").
-  function reachable (caller: Caller, named: string): Workspace {
-    const workspace = workspaces.find(caller.organisationId, named)
-    if (!workspace || (caller.workspaceId !== null && workspace.id !== caller.workspaceId)) throw forbidden()
-    return workspace
-  }
+  const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(workspaces, caller, named)
 
   // Built once: a workspace with its members, and a workspace with everything in it.
   const insertWithMembers = db.transaction((workspace: Workspace, userIds: string[]) => {
