@@ -24,13 +24,14 @@ const dateTimes = fc.oneof(
   fc.constantFrom(...HOSTILE_DATES, '9999-12-31T23:59:59.999Z', '2030-01-01T01:00:00+01:00', '2030-01-01t00:00:00.123456z')
 )
 
-function strings (schema: Schema, { known }: Context): Arbitrary<string> {
+function strings (schema: Schema, { known, byName }: Context, name?: string): Arbitrary<string> {
   if (schema.format === 'email') return fc.emailAddress()
   if (schema.format === 'date-time') return dateTimes
   const made = schema.format === 'uuid'
     ? fc.uuid({ version: 4 })
     : fc.string({ minLength: (schema.minLength as number | undefined) ?? 0, maxLength: Math.min((schema.maxLength as number | undefined) ?? 40, 40) })
-  return known.length ? fc.oneof({ weight: 1, arbitrary: made }, { weight: 2, arbitrary: fc.constantFrom(...known) }) : made
+  const pool = (name !== undefined && byName[name]) || known
+  return pool.length ? fc.oneof({ weight: 1, arbitrary: made }, { weight: 2, arbitrary: fc.constantFrom(...pool) }) : made
 }
 
 function numbers (schema: Schema): Arbitrary<number> {
@@ -43,31 +44,33 @@ function numbers (schema: Schema): Arbitrary<number> {
 export interface Context {
   /** Ids and slugs that name something in the store, mixed into id-like strings so that requests reach it. */
   known: string[]
+  /** Those of one kind, for the parameter or field at that path (`workspaceId`, `user_id`, `users[].id`). */
+  byName: Record<string, string[]>
 }
 
-/** Values for one schema: mostly what it accepts, sometimes anything at all. */
-export function valuesOf (schema: Schema, context: Context): Arbitrary<unknown> {
-  return fc.oneof({ weight: 15, arbitrary: accepted(schema, context) }, { weight: 1, arbitrary: anything })
+/** Values for one schema (of a field or parameter of this name): mostly what it accepts, sometimes anything at all. */
+export function valuesOf (schema: Schema, context: Context, name?: string): Arbitrary<unknown> {
+  return fc.oneof({ weight: 15, arbitrary: accepted(schema, context, name) }, { weight: 1, arbitrary: anything })
 }
 
-function accepted (schema: Schema, context: Context): Arbitrary<unknown> {
-  if (Array.isArray(schema.allOf)) return accepted({ ...schema.allOf[0] as Schema, nullable: schema.nullable }, context)
+function accepted (schema: Schema, context: Context, name?: string): Arbitrary<unknown> {
+  if (Array.isArray(schema.allOf)) return accepted({ ...schema.allOf[0] as Schema, nullable: schema.nullable }, context, name)
   const own = ((): Arbitrary<unknown> => {
     if (Array.isArray(schema.enum)) return fc.constantFrom(...schema.enum)
     switch (schema.type) {
-      case 'string': return strings(schema, context)
+      case 'string': return strings(schema, context, name)
       case 'integer':
       case 'number': return numbers(schema)
       case 'boolean': return fc.boolean()
-      case 'array': return fc.array(valuesOf(schema.items as Schema, context), { maxLength: Math.min((schema.maxItems as number | undefined) ?? 4, 4) })
-      case 'object': return objects(schema, context)
+      case 'array': return fc.array(valuesOf(schema.items as Schema, context, `${name ?? ''}[]`), { maxLength: Math.min((schema.maxItems as number | undefined) ?? 4, 4) })
+      case 'object': return objects(schema, context, name)
       default: return anything
     }
   })()
   return schema.nullable === true ? fc.oneof(fc.constant(null), own) : own
 }
 
-function objects (schema: Schema, context: Context): Arbitrary<unknown> {
+function objects (schema: Schema, context: Context, path?: string): Arbitrary<unknown> {
   const properties = (schema.properties ?? {}) as Record<string, Schema>
   const extra = schema.additionalProperties
   if (Object.keys(properties).length === 0) {
@@ -77,7 +80,7 @@ function objects (schema: Schema, context: Context): Arbitrary<unknown> {
   // An optional field is sent one time in four, so that a request valid in every field it sends
   // is common enough to reach the handler.
   const fields = Object.entries(properties).map(([name, property]) => {
-    const value = valuesOf(property, context)
+    const value = valuesOf(property, context, path ? `${path}.${name}` : name)
     return (required.has(name) ? value : fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: value }))
       .map(v => [name, v] as const)
   })

@@ -36,11 +36,14 @@ const SPARE_WORKSPACES = ['7e0b4c2a-1f3d-4e5a-8b6c-000000000101', '7e0b4c2a-1f3d
 // Seeded ids, but not the callers' own keys: an admin that deletes itself early makes the rest of
 // a run a series of 401s.
 const callersOwn = new Set<string>([SEED.apiKeys.admin, SEED.apiKeys.workspaceService, SEED.apiKeys.workspaceUser])
+const workspaceNames = [...Object.values(SEED.workspaces).flatMap(workspace => [workspace.id, workspace.slug]), ...SPARE_WORKSPACES]
+const userIds = Object.values(SEED.users).map(user => user.id)
 const known: Context = {
+  byName: { workspaceId: workspaceNames, workspace_id: workspaceNames, userId: userIds, user_id: userIds, 'users[].id': userIds, 'users[]': userIds, inviteId: Object.values(SEED.invites) },
   known: [
     ...Object.values(SEED.apiKeys).filter(id => !callersOwn.has(id)), ...Object.values(SEED.users).map(user => user.id),
     ...Object.values(SEED.workspaces).flatMap(workspace => [workspace.id, workspace.slug, workspace.name]), SEED.organisation.id,
-    ...SPARE_WORKSPACES,
+    ...SPARE_WORKSPACES, ...Object.values(SEED.invites),
   ],
 }
 
@@ -79,8 +82,8 @@ function requests (entry: typeof operations[number], caller: fc.Arbitrary<string
     : fc.option(anything.map(value => JSON.stringify(value)), { freq: 4, nil: undefined })
   return fc.record({
     prefix: fc.constantFrom(...entry.prefixes),
-    path: fc.tuple(...inPath.map(p => valuesOf(p.schema, known))),
-    query: fc.record(Object.fromEntries(inQuery.map(p => [p.name, fc.option(valuesOf(p.schema, known), { nil: undefined })]))),
+    path: fc.tuple(...inPath.map(p => valuesOf(p.schema, known, p.name))),
+    query: fc.record(Object.fromEntries(inQuery.map(p => [p.name, fc.option(valuesOf(p.schema, known, p.name), { nil: undefined })]))),
     extraQuery: fc.option(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 })), { freq: 5, nil: undefined }),
     body,
     contentType: fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', undefined),

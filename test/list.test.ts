@@ -154,7 +154,7 @@ t.test('keys of another organisation never appear', async t => {
   const app = await build(t)
   const { organisations } = app.store
   const other = { id: crypto.randomUUID(), name: 'Other Ltd', created_at: 0 }
-  organisations.insertOrganisation(other)
+  organisations.insert(other)
   const { secret } = addKey(app, { type: 'organisation-service', organisation_id: other.id, scopes: ALL_TYPES_LIST })
   const theirs = (await call(app, secret, { url: '/api-keys' })).body as List
   t.equal(theirs.total, 1, 'the other organisation sees only its own key')

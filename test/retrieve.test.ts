@@ -91,7 +91,7 @@ t.test('a workspace key reads its own workspace and nothing else, as if the rest
 t.test('a key of another organisation is a 404 even to an admin', async t => {
   const app = await build(t)
   const other = { id: crypto.randomUUID(), name: 'Other Ltd', created_at: 0 }
-  app.store.organisations.insertOrganisation(other)
+  app.store.organisations.insert(other)
   const { id } = addKey(app, { type: 'organisation-service', organisation_id: other.id })
   const { status, body } = await call(app, DEV.admin, { url: `/api-keys/${id}` })
   t.equal(status, 404)

@@ -26,6 +26,10 @@ export const SEED = {
     bob: { id: '4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f80', email: 'bob@acme.test', first_name: 'Bob', last_name: 'Builder', role: 'member' },
     carol: { id: '5e6f7a8b-9c0d-4e1f-a2b3-4c5d6e7f8091', email: 'carol@acme.test', first_name: 'Carol', last_name: 'Chen', role: 'admin' },
   },
+  invites: {
+    dave: 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b',
+    erin: 'f2a3b4c5-d6e7-4f8a-9b0c-1d2e3f4a5b6c',
+  },
   apiKeys: {
     admin: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000001',
     workspaceService: 'c2a7e0b4-1f3d-4e5a-8b6c-000000000002',
@@ -51,7 +55,7 @@ const inWorkspace = (workspace: { id: string }, type: ApiKeyType = 'workspace-se
 // nobody is meant to use them.
 const derivedSecret = (id: string) => createHash('sha256').update(`portkey-mock seed ${id}`).digest('base64url').slice(0, 32)
 
-export function seed ({ db, organisations, workspaces: workspaceRepository, members, apiKeys }: Store, dev: DevSecrets): void {
+export function seed ({ db, organisations, users: userRepository, workspaces: workspaceRepository, members, invites, apiKeys }: Store, dev: DevSecrets): void {
   const keys: [SeedKey, string][] = [
     [{
       id: ids.admin, type: 'organisation-service', name: 'Admin API key',
@@ -133,7 +137,7 @@ export function seed ({ db, organisations, workspaces: workspaceRepository, memb
   ] as const
 
   db.transaction(() => {
-    organisations.insertOrganisation({ ...organisation, created_at: ORGANISATION_CREATED })
+    organisations.insert({ ...organisation, created_at: ORGANISATION_CREATED })
     workspaceRepository.insert(newWorkspace({
       ...workspaces.shared, organisation_id: organisation.id, is_default: 1,
       description: 'The default workspace', defaults_metadata: { environment: 'shared' }, created_at: ORGANISATION_CREATED,
@@ -147,11 +151,22 @@ export function seed ({ db, organisations, workspaces: workspaceRepository, memb
       created_at: at('2025-05-01T10:00:00.000Z'), last_updated_at: at('2025-06-01T10:00:00.000Z'),
     }))
     for (const user of Object.values(users)) {
-      organisations.insertUser({ ...user, organisation_id: organisation.id, created_at: ORGANISATION_CREATED, last_updated_at: ORGANISATION_CREATED })
+      userRepository.insert({ ...user, organisation_id: organisation.id, created_at: ORGANISATION_CREATED, last_updated_at: ORGANISATION_CREATED })
     }
     for (const { workspace, user, role } of memberships) {
       members.insert({ workspace_id: workspace.id, user_id: user.id, role, created_at: ORGANISATION_CREATED, last_updated_at: ORGANISATION_CREATED })
     }
+    // Dave's invite waits until 2099, with a workspace and key scopes; Erin's lapsed long ago.
+    invites.insert({
+      id: SEED.invites.dave, organisation_id: organisation.id, email: 'dave@acme.test', role: 'member', status: 'pending',
+      workspaces: [{ id: workspaces.research.slug, role: 'member' }], workspace_api_key_details: { scopes: ['completions.write'] },
+      invited_by: users.alice.id, created_at: at('2025-08-01T09:00:00.000Z'), expires_at: at('2099-08-08T09:00:00.000Z'), accepted_at: null,
+    })
+    invites.insert({
+      id: SEED.invites.erin, organisation_id: organisation.id, email: 'erin@acme.test', role: 'admin', status: 'pending',
+      workspaces: [], workspace_api_key_details: null, invited_by: null,
+      created_at: at('2025-03-01T09:00:00.000Z'), expires_at: at('2025-03-08T09:00:00.000Z'), accepted_at: null,
+    })
     for (const [key, secret] of keys) {
       apiKeys.insert(newApiKey({ organisation_id: organisation.id, creation_mode: 'ui', ...key, masked_key: maskSecret(secret) }), hashSecret(secret))
     }

@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
 import { ApiKeyRepository } from '../resources/api-keys/repository.js'
+import { InviteRepository } from '../resources/invites/repository.js'
+import { UserRepository } from '../resources/users/repository.js'
 import { MemberRepository } from '../resources/workspace-members/repository.js'
 import { WorkspaceRepository } from '../resources/workspaces/repository.js'
 import { openDatabase, type Db } from './open.js'
@@ -9,6 +11,8 @@ import { seed, type DevSecrets } from './seed.js'
 export interface Store {
   db: Db
   organisations: OrganisationRepository
+  users: UserRepository
+  invites: InviteRepository
   workspaces: WorkspaceRepository
   members: MemberRepository
   apiKeys: ApiKeyRepository
@@ -33,6 +37,8 @@ export default fp<StoreOptions>(async (app, { path, dev }) => {
   const store: Store = {
     db,
     organisations: new OrganisationRepository(db),
+    users: new UserRepository(db),
+    invites: new InviteRepository(db),
     workspaces: new WorkspaceRepository(db),
     members: new MemberRepository(db),
     apiKeys: new ApiKeyRepository(db),

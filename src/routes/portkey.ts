@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../platform/auth.js'
 import apiKeys from '../resources/api-keys/routes.js'
+import invites from '../resources/invites/routes.js'
+import users from '../resources/users/routes.js'
 import workspaceMembers from '../resources/workspace-members/routes.js'
 import workspaces from '../resources/workspaces/routes.js'
 
@@ -11,4 +13,6 @@ export default async function portkey (app: FastifyInstance): Promise<void> {
   await app.register(apiKeys)
   await app.register(workspaces)
   await app.register(workspaceMembers)
+  await app.register(users)
+  await app.register(invites)
 }

@@ -184,6 +184,114 @@ export const UpdateWorkspaceMemberRequest = Type.Object({
 })
 export type UpdateWorkspaceMemberRequest = Static<typeof UpdateWorkspaceMemberRequest>
 
+export const User = Type.Object({
+  object: Type.Unsafe<'user'>({ type: 'string', enum: ['user'] }),
+  id: Type.String({ format: 'uuid' }),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  role: OrganisationRole,
+  email: Type.String({ format: 'email' }),
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  workspace_ids: Type.Array(Type.String({ format: 'uuid' })),
+})
+export type User = Static<typeof User>
+
+export const UserList = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(User),
+})
+export type UserList = Static<typeof UserList>
+
+export const InviteRole = Type.Unsafe<'admin' | 'member'>({ type: 'string', enum: ['admin', 'member'] })
+export type InviteRole = Static<typeof InviteRole>
+
+export const InviteRoleValues: readonly InviteRole[] = ['admin', 'member']
+
+export const UpdateUserRequest = Type.Object({
+  role: InviteRole,
+})
+export type UpdateUserRequest = Static<typeof UpdateUserRequest>
+
+export const InviteStatus = Type.Unsafe<'pending' | 'cancelled' | 'accepted' | 'expired'>({ type: 'string', enum: ['pending', 'cancelled', 'accepted', 'expired'] })
+export type InviteStatus = Static<typeof InviteStatus>
+
+export const InviteStatusValues: readonly InviteStatus[] = ['pending', 'cancelled', 'accepted', 'expired']
+
+export const WorkspaceInvite = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 255 }),
+  role: WorkspaceRole,
+})
+export type WorkspaceInvite = Static<typeof WorkspaceInvite>
+
+export const Scope = Type.Unsafe<'organisation_users.create' | 'organisation_users.read' | 'organisation_users.update' | 'organisation_users.delete' | 'organisation_users.list' | 'organisation_service_api_keys.create' | 'organisation_service_api_keys.read' | 'organisation_service_api_keys.update' | 'organisation_service_api_keys.delete' | 'organisation_service_api_keys.list' | 'organisation_service_api_keys.rotate' | 'workspaces.create' | 'workspaces.read' | 'workspaces.update' | 'workspaces.delete' | 'workspaces.list' | 'workspace_service_api_keys.create' | 'workspace_service_api_keys.read' | 'workspace_service_api_keys.update' | 'workspace_service_api_keys.delete' | 'workspace_service_api_keys.list' | 'workspace_service_api_keys.rotate' | 'workspace_user_api_keys.create' | 'workspace_user_api_keys.read' | 'workspace_user_api_keys.update' | 'workspace_user_api_keys.delete' | 'workspace_user_api_keys.list' | 'workspace_user_api_keys.rotate' | 'workspace_users.create' | 'workspace_users.read' | 'workspace_users.update' | 'workspace_users.delete' | 'workspace_users.list' | 'configs.create' | 'configs.read' | 'configs.update' | 'configs.delete' | 'configs.list' | 'virtual_keys.create' | 'virtual_keys.read' | 'virtual_keys.update' | 'virtual_keys.delete' | 'virtual_keys.list' | 'virtual_keys.copy' | 'virtual_keys.duplicate' | 'providers.create' | 'providers.read' | 'providers.update' | 'providers.delete' | 'providers.list' | 'logs.export' | 'logs.list' | 'logs.view' | 'analytics.view' | 'completions.write'>({ type: 'string', enum: ['organisation_users.create', 'organisation_users.read', 'organisation_users.update', 'organisation_users.delete', 'organisation_users.list', 'organisation_service_api_keys.create', 'organisation_service_api_keys.read', 'organisation_service_api_keys.update', 'organisation_service_api_keys.delete', 'organisation_service_api_keys.list', 'organisation_service_api_keys.rotate', 'workspaces.create', 'workspaces.read', 'workspaces.update', 'workspaces.delete', 'workspaces.list', 'workspace_service_api_keys.create', 'workspace_service_api_keys.read', 'workspace_service_api_keys.update', 'workspace_service_api_keys.delete', 'workspace_service_api_keys.list', 'workspace_service_api_keys.rotate', 'workspace_user_api_keys.create', 'workspace_user_api_keys.read', 'workspace_user_api_keys.update', 'workspace_user_api_keys.delete', 'workspace_user_api_keys.list', 'workspace_user_api_keys.rotate', 'workspace_users.create', 'workspace_users.read', 'workspace_users.update', 'workspace_users.delete', 'workspace_users.list', 'configs.create', 'configs.read', 'configs.update', 'configs.delete', 'configs.list', 'virtual_keys.create', 'virtual_keys.read', 'virtual_keys.update', 'virtual_keys.delete', 'virtual_keys.list', 'virtual_keys.copy', 'virtual_keys.duplicate', 'providers.create', 'providers.read', 'providers.update', 'providers.delete', 'providers.list', 'logs.export', 'logs.list', 'logs.view', 'analytics.view', 'completions.write'] })
+export type Scope = Static<typeof Scope>
+
+export const ScopeValues: readonly Scope[] = ['organisation_users.create', 'organisation_users.read', 'organisation_users.update', 'organisation_users.delete', 'organisation_users.list', 'organisation_service_api_keys.create', 'organisation_service_api_keys.read', 'organisation_service_api_keys.update', 'organisation_service_api_keys.delete', 'organisation_service_api_keys.list', 'organisation_service_api_keys.rotate', 'workspaces.create', 'workspaces.read', 'workspaces.update', 'workspaces.delete', 'workspaces.list', 'workspace_service_api_keys.create', 'workspace_service_api_keys.read', 'workspace_service_api_keys.update', 'workspace_service_api_keys.delete', 'workspace_service_api_keys.list', 'workspace_service_api_keys.rotate', 'workspace_user_api_keys.create', 'workspace_user_api_keys.read', 'workspace_user_api_keys.update', 'workspace_user_api_keys.delete', 'workspace_user_api_keys.list', 'workspace_user_api_keys.rotate', 'workspace_users.create', 'workspace_users.read', 'workspace_users.update', 'workspace_users.delete', 'workspace_users.list', 'configs.create', 'configs.read', 'configs.update', 'configs.delete', 'configs.list', 'virtual_keys.create', 'virtual_keys.read', 'virtual_keys.update', 'virtual_keys.delete', 'virtual_keys.list', 'virtual_keys.copy', 'virtual_keys.duplicate', 'providers.create', 'providers.read', 'providers.update', 'providers.delete', 'providers.list', 'logs.export', 'logs.list', 'logs.view', 'analytics.view', 'completions.write']
+
+export const WorkspaceApiKeyDetails = Type.Object({
+  scopes: Type.Array(Scope, { maxItems: 100 }),
+})
+export type WorkspaceApiKeyDetails = Static<typeof WorkspaceApiKeyDetails>
+
+export const CreateInvite = Type.Object({
+  email: Type.String({ format: 'email', maxLength: 320 }),
+  role: InviteRole,
+  workspaces: Type.Optional(Type.Array(WorkspaceInvite, { maxItems: 100 })),
+  workspace_api_key_details: Type.Optional(WorkspaceApiKeyDetails),
+})
+export type CreateInvite = Static<typeof CreateInvite>
+
+export const Invite = Type.Object({
+  object: Type.Unsafe<'invite'>({ type: 'string', enum: ['invite'] }),
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String({ format: 'email' }),
+  role: InviteRole,
+  status: InviteStatus,
+  workspaces: Type.Array(WorkspaceInvite),
+  workspace_api_key_details: Nullable(WorkspaceApiKeyDetails),
+  created_at: Type.String({ format: 'date-time' }),
+  expires_at: Type.String({ format: 'date-time' }),
+  accepted_at: Nullable(Type.String({ format: 'date-time' })),
+  invited_by: Nullable(Type.String({ format: 'uuid' })),
+})
+export type Invite = Static<typeof Invite>
+
+export const SuccessInvite = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  invite_link: Type.String(),
+  object: Type.Unsafe<'invite'>({ type: 'string', enum: ['invite'] }),
+  email: Type.String({ format: 'email' }),
+  role: InviteRole,
+  status: InviteStatus,
+  workspaces: Type.Array(WorkspaceInvite),
+  workspace_api_key_details: Nullable(WorkspaceApiKeyDetails),
+  created_at: Type.String({ format: 'date-time' }),
+  expires_at: Type.String({ format: 'date-time' }),
+  accepted_at: Nullable(Type.String({ format: 'date-time' })),
+  invited_by: Nullable(Type.String({ format: 'uuid' })),
+})
+export type SuccessInvite = Static<typeof SuccessInvite>
+
+export const InviteList = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(Invite),
+})
+export type InviteList = Static<typeof InviteList>
+
+export const ResendInviteResponse = Type.Object({
+  inviteLink: Type.String(),
+})
+export type ResendInviteResponse = Static<typeof ResendInviteResponse>
+
+export const AcceptInviteRequest = Type.Object({
+  first_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  last_name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+})
+export type AcceptInviteRequest = Static<typeof AcceptInviteRequest>
+
 export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
 export type ApiKeyType = Static<typeof ApiKeyType>
 
@@ -249,11 +357,6 @@ export const RotationPolicy = Type.Object({
   key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000, maximum: 31536000000 })),
 })
 export type RotationPolicy = Static<typeof RotationPolicy>
-
-export const Scope = Type.Unsafe<'organisation_users.create' | 'organisation_users.read' | 'organisation_users.update' | 'organisation_users.delete' | 'organisation_users.list' | 'organisation_service_api_keys.create' | 'organisation_service_api_keys.read' | 'organisation_service_api_keys.update' | 'organisation_service_api_keys.delete' | 'organisation_service_api_keys.list' | 'organisation_service_api_keys.rotate' | 'workspaces.create' | 'workspaces.read' | 'workspaces.update' | 'workspaces.delete' | 'workspaces.list' | 'workspace_service_api_keys.create' | 'workspace_service_api_keys.read' | 'workspace_service_api_keys.update' | 'workspace_service_api_keys.delete' | 'workspace_service_api_keys.list' | 'workspace_service_api_keys.rotate' | 'workspace_user_api_keys.create' | 'workspace_user_api_keys.read' | 'workspace_user_api_keys.update' | 'workspace_user_api_keys.delete' | 'workspace_user_api_keys.list' | 'workspace_user_api_keys.rotate' | 'workspace_users.create' | 'workspace_users.read' | 'workspace_users.update' | 'workspace_users.delete' | 'workspace_users.list' | 'configs.create' | 'configs.read' | 'configs.update' | 'configs.delete' | 'configs.list' | 'virtual_keys.create' | 'virtual_keys.read' | 'virtual_keys.update' | 'virtual_keys.delete' | 'virtual_keys.list' | 'virtual_keys.copy' | 'virtual_keys.duplicate' | 'providers.create' | 'providers.read' | 'providers.update' | 'providers.delete' | 'providers.list' | 'logs.export' | 'logs.list' | 'logs.view' | 'analytics.view' | 'completions.write'>({ type: 'string', enum: ['organisation_users.create', 'organisation_users.read', 'organisation_users.update', 'organisation_users.delete', 'organisation_users.list', 'organisation_service_api_keys.create', 'organisation_service_api_keys.read', 'organisation_service_api_keys.update', 'organisation_service_api_keys.delete', 'organisation_service_api_keys.list', 'organisation_service_api_keys.rotate', 'workspaces.create', 'workspaces.read', 'workspaces.update', 'workspaces.delete', 'workspaces.list', 'workspace_service_api_keys.create', 'workspace_service_api_keys.read', 'workspace_service_api_keys.update', 'workspace_service_api_keys.delete', 'workspace_service_api_keys.list', 'workspace_service_api_keys.rotate', 'workspace_user_api_keys.create', 'workspace_user_api_keys.read', 'workspace_user_api_keys.update', 'workspace_user_api_keys.delete', 'workspace_user_api_keys.list', 'workspace_user_api_keys.rotate', 'workspace_users.create', 'workspace_users.read', 'workspace_users.update', 'workspace_users.delete', 'workspace_users.list', 'configs.create', 'configs.read', 'configs.update', 'configs.delete', 'configs.list', 'virtual_keys.create', 'virtual_keys.read', 'virtual_keys.update', 'virtual_keys.delete', 'virtual_keys.list', 'virtual_keys.copy', 'virtual_keys.duplicate', 'providers.create', 'providers.read', 'providers.update', 'providers.delete', 'providers.list', 'logs.export', 'logs.list', 'logs.view', 'analytics.view', 'completions.write'] })
-export type Scope = Static<typeof Scope>
-
-export const ScopeValues: readonly Scope[] = ['organisation_users.create', 'organisation_users.read', 'organisation_users.update', 'organisation_users.delete', 'organisation_users.list', 'organisation_service_api_keys.create', 'organisation_service_api_keys.read', 'organisation_service_api_keys.update', 'organisation_service_api_keys.delete', 'organisation_service_api_keys.list', 'organisation_service_api_keys.rotate', 'workspaces.create', 'workspaces.read', 'workspaces.update', 'workspaces.delete', 'workspaces.list', 'workspace_service_api_keys.create', 'workspace_service_api_keys.read', 'workspace_service_api_keys.update', 'workspace_service_api_keys.delete', 'workspace_service_api_keys.list', 'workspace_service_api_keys.rotate', 'workspace_user_api_keys.create', 'workspace_user_api_keys.read', 'workspace_user_api_keys.update', 'workspace_user_api_keys.delete', 'workspace_user_api_keys.list', 'workspace_user_api_keys.rotate', 'workspace_users.create', 'workspace_users.read', 'workspace_users.update', 'workspace_users.delete', 'workspace_users.list', 'configs.create', 'configs.read', 'configs.update', 'configs.delete', 'configs.list', 'virtual_keys.create', 'virtual_keys.read', 'virtual_keys.update', 'virtual_keys.delete', 'virtual_keys.list', 'virtual_keys.copy', 'virtual_keys.duplicate', 'providers.create', 'providers.read', 'providers.update', 'providers.delete', 'providers.list', 'logs.export', 'logs.list', 'logs.view', 'analytics.view', 'completions.write']
 
 export const ApiKeyDefaultsRequest = Type.Object({
   metadata: Type.Optional(Nullable(Dictionary(Type.String()))),
@@ -325,6 +428,12 @@ export const ApiKeySubTypeParameter = Type.Unsafe<'service' | 'user'>({ type: 's
 export const WorkspaceIdOrSlugParameter = Type.String({ minLength: 1, maxLength: 255 })
 
 export const UserIdParameter = Type.String({ format: 'uuid' })
+
+export const InviteIdParameter = Type.String({ format: 'uuid' })
+
+export const PageSizeCamelParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
+
+export const CurrentPageCamelParameter = Type.Integer({ minimum: 0, maximum: 9007199254740991, default: 0 })
 
 export const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
@@ -689,6 +798,232 @@ export const removeWorkspaceMember = {
       401: ErrorResponse,
       403: ErrorResponse,
       404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listUsers = {
+  method: 'GET',
+  url: '/admin/users',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'listUsers',
+    querystring: Type.Object({
+      pageSize: PageSizeCamelParameter,
+      currentPage: CurrentPageCamelParameter,
+      role: Type.Optional(OrganisationRole),
+      email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+    }),
+    response: {
+      200: UserList,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const retrieveUser = {
+  method: 'GET',
+  url: '/admin/users/:userId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'retrieveUser',
+    params: Type.Object({
+      userId: UserIdParameter,
+    }),
+    response: {
+      200: User,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const updateUser = {
+  method: 'PUT',
+  url: '/admin/users/:userId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'updateUser',
+    params: Type.Object({
+      userId: UserIdParameter,
+    }),
+    body: UpdateUserRequest,
+    response: {
+      200: User,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const deleteUser = {
+  method: 'DELETE',
+  url: '/admin/users/:userId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'deleteUser',
+    params: Type.Object({
+      userId: UserIdParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listInvites = {
+  method: 'GET',
+  url: '/admin/users/invites',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'listInvites',
+    querystring: Type.Object({
+      pageSize: PageSizeCamelParameter,
+      currentPage: CurrentPageCamelParameter,
+      role: Type.Optional(InviteRole),
+      email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+      status: Type.Optional(InviteStatus),
+    }),
+    response: {
+      200: InviteList,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const createInvite = {
+  method: 'POST',
+  url: '/admin/users/invites',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'createInvite',
+    body: CreateInvite,
+    response: {
+      200: SuccessInvite,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const retrieveInvite = {
+  method: 'GET',
+  url: '/admin/users/invites/:inviteId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'retrieveInvite',
+    params: Type.Object({
+      inviteId: InviteIdParameter,
+    }),
+    response: {
+      200: Invite,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const deleteInvite = {
+  method: 'DELETE',
+  url: '/admin/users/invites/:inviteId',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'deleteInvite',
+    params: Type.Object({
+      inviteId: InviteIdParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const resendInvite = {
+  method: 'POST',
+  url: '/admin/users/invites/:inviteId/resend',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'resendInvite',
+    params: Type.Object({
+      inviteId: InviteIdParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: ResendInviteResponse,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const acceptInvite = {
+  method: 'POST',
+  url: '/__mock/invites/:inviteId/accept',
+  prefixes: [''],
+  schema: {
+    operationId: 'acceptInvite',
+    params: Type.Object({
+      inviteId: InviteIdParameter,
+    }),
+    body: Type.Optional(AcceptInviteRequest),
+    response: {
+      200: User,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,
       500: ErrorResponse,

@@ -53,6 +53,7 @@ export class ApiKeyRepository {
   readonly #countInWorkspace
   readonly #deleteInWorkspace
   readonly #deleteOfMember
+  readonly #deleteOfUser
   readonly #rotate
 
   constructor (db: Db) {
@@ -75,6 +76,7 @@ export class ApiKeyRepository {
     this.#countInWorkspace = db.prepare<[string, string], number>(
       'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ?').pluck()
     this.#deleteInWorkspace = db.prepare<[string]>('DELETE FROM api_keys WHERE workspace_id = ?')
+    this.#deleteOfUser = db.prepare<[string]>("DELETE FROM api_keys WHERE user_id = ? AND type = 'workspace-user'")
     this.#deleteOfMember = db.prepare<[string, string]>("DELETE FROM api_keys WHERE workspace_id = ? AND user_id = ? AND type = 'workspace-user'")
     this.#transitionEnd = db.prepare<[string, number], number>(
       'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
@@ -142,6 +144,11 @@ export class ApiKeyRepository {
   /** Deletes a user's keys in a workspace; part of removing them from it. */
   deleteOfMember (workspaceId: string, userId: string): void {
     this.#deleteOfMember.run(workspaceId, userId)
+  }
+
+  /** Deletes every key of a user; part of removing the user. */
+  deleteOfUser (userId: string): void {
+    this.#deleteOfUser.run(userId)
   }
 
   /** When a rotation's transition ends, if one is under way at `now`. */

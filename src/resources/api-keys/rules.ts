@@ -1,9 +1,10 @@
 import type { Store } from '../../db/store.js'
-import { invalidField as invalid, missingField, notFound } from '../../errors.js'
+import { invalidField as invalid, missingField } from '../../errors.js'
 import { workspaceFor } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import type { CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from '../../schemas/generated.js'
 import { formatInstant, instantOf } from '../../time.js'
+import { userOfOrganisation } from '../users/access.js'
 import type { WorkspaceRepository } from '../workspaces/repository.js'
 import type { ApiKey, ApiKeyType } from './model.js'
 
@@ -132,7 +133,7 @@ export function ownerOfNewKey (store: Store, caller: Caller, type: ApiKeyType, b
   let userId: string | null = null
   if (type === 'workspace-user') {
     if (body.user_id === undefined) throw missingField('user_id')
-    if (!store.organisations.findUser(caller.organisationId, body.user_id)) throw notFound(`User ${body.user_id} not found`)
+    userOfOrganisation(store.users, caller, body.user_id)
     if (!store.members.isMember(workspaceId!, body.user_id)) throw invalid('user_id', 'the user is not a member of the workspace')
     userId = body.user_id
   } else if (body.user_id !== undefined) {

@@ -7,6 +7,7 @@ import { serve } from '../../platform/serve.js'
 import {
   addWorkspaceMembers, listWorkspaceMembers, removeWorkspaceMember, retrieveWorkspaceMember, updateWorkspaceMember,
 } from '../../schemas/generated.js'
+import { userOfOrganisation } from '../users/access.js'
 import { reachableWorkspace } from '../workspaces/access.js'
 import type { Workspace } from '../workspaces/model.js'
 import { toWorkspaceMember, type Member, type MemberOfUser } from './model.js'
@@ -16,7 +17,7 @@ import { toWorkspaceMember, type Member, type MemberOfUser } from './model.js'
 // a member of it is a 404.
 export default async function workspaceMembers (app: FastifyInstance): Promise<void> {
   const { store, clock } = app
-  const { db, organisations, workspaces, members, apiKeys } = store
+  const { db, users, workspaces, members, apiKeys } = store
 
   const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(workspaces, caller, named)
   function memberOf (workspace: Workspace, userId: string): MemberOfUser {
@@ -45,7 +46,7 @@ export default async function workspaceMembers (app: FastifyInstance): Promise<v
     const now = clock.now()
     const seen = new Set<string>()
     const added = body.users.map(({ id, role }): Member => {
-      if (!organisations.findUser(caller.organisationId, id)) throw notFound(`User ${id} not found`)
+      userOfOrganisation(users, caller, id)
       if (seen.has(id) || members.find(workspace.id, id)) throw conflict(`User ${id} is already a member of workspace ${workspace.slug}`)
       seen.add(id)
       return { workspace_id: workspace.id, user_id: id, role, created_at: now, last_updated_at: now }

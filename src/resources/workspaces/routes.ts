@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { conflict, forbidden, invalidField, notFound } from '../../errors.js'
+import { conflict, forbidden, invalidField } from '../../errors.js'
 import { holds } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import { listEnvelope, pageOf } from '../../platform/paging.js'
 import { serve } from '../../platform/serve.js'
 import { createWorkspace, deleteWorkspace, listWorkspaces, retrieveWorkspace, updateWorkspace } from '../../schemas/generated.js'
+import { userOfOrganisation } from '../users/access.js'
 import { toWorkspaceMember } from '../workspace-members/model.js'
 import { newWorkspace, slugFor, toWorkspaceObject, toWorkspaceWithUsers, type Workspace } from './model.js'
 import { reachableWorkspace } from './access.js'
@@ -14,7 +15,7 @@ import { applyUpdate } from './rules.js'
 // Portkey's Workspaces routes. A workspace is named by its UUID or its slug.
 export default async function workspaces (app: FastifyInstance): Promise<void> {
   const { store, clock } = app
-  const { db, organisations, workspaces, members, apiKeys } = store
+  const { db, users, workspaces, members, apiKeys } = store
 
   const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(workspaces, caller, named)
 
@@ -46,9 +47,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
   serve(app, createWorkspace, holds('workspaces.create'), async ({ caller, body }) => {
     if (caller.workspaceId !== null) throw forbidden()
     const userIds = [...new Set(body.users ?? [])]
-    for (const userId of userIds) {
-      if (!organisations.findUser(caller.organisationId, userId)) throw notFound(`User ${userId} not found`)
-    }
+    for (const userId of userIds) userOfOrganisation(users, caller, userId)
     const workspace = newWorkspace({
       id: randomUUID(),
       organisation_id: caller.organisationId,

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { conflict, notFound } from '../../errors.js'
+import { assertMayGrant, holds } from '../../platform/access.js'
+import type { Caller } from '../../platform/auth.js'
+import { listEnvelope, pageOf } from '../../platform/paging.js'
+import { serve } from '../../platform/serve.js'
+import { acceptInvite, createInvite, deleteInvite, listInvites, resendInvite, retrieveInvite } from '../../schemas/generated.js'
+import { toUserObject, type User } from '../users/model.js'
+import { INVITE_LIFETIME_MS, statusOf, toInviteObject, type Invite } from './model.js'
+
+// Portkey's User-invites routes, under the organisation_users.* scopes, and the stand-in's own route
+// that accepts an invite as its recipient would.
+export default async function invites (app: FastifyInstance): Promise<void> {
+  const { store, clock } = app
+  const { db, users, workspaces, members, invites } = store
+
+  function inviteOf (caller: Caller, id: string): Invite {
+    const invite = invites.find(caller.organisationId, id)
+    if (!invite) throw notFound(`Invite ${id} not found`)
+    return invite
+  }
+  // The recipient's way in: the stand-in's accept route, on the host the client used.
+  const linkTo = (request: FastifyRequest, invite: Invite) => `${request.protocol}://${request.host}/__mock/invites/${invite.id}/accept`
+
+  // Built once: the invited person becomes a user and a member of the invite's workspaces that still exist.
+  const accept = db.transaction((invite: Invite, user: User) => {
+    users.insert(user)
+    for (const named of invite.workspaces) {
+      const workspace = workspaces.find(invite.organisation_id, named.id)
+      if (workspace) members.insert({ workspace_id: workspace.id, user_id: user.id, role: named.role, created_at: user.created_at, last_updated_at: user.created_at })
+    }
+    invites.update({ ...invite, status: 'accepted', accepted_at: user.created_at })
+  })
+
+  serve(app, listInvites, holds('organisation_users.list'), async ({ caller, query }) => {
+    const now = clock.now()
+    const status = query.status ?? null
+    const { total, invites: found } = invites.list({
+      organisationId: caller.organisationId,
+      role: query.role ?? null,
+      email: query.email ?? null,
+      status: status === 'expired' ? 'pending' : status,
+      expiredBefore: status === 'expired' ? now : null,
+      pendingAfter: status === 'pending' ? now : null,
+    }, pageOf(query.pageSize, query.currentPage))
+    return listEnvelope(total, found.map(invite => toInviteObject(invite, now)))
+  })
+
+  serve(app, createInvite, holds('organisation_users.create'), async (request) => {
+    const { caller, body } = request
+    const now = clock.now()
+    if (users.findByEmail(body.email)) throw conflict(`${body.email} is already a user`)
+    if (invites.pendingFor(caller.organisationId, body.email, now)) throw conflict(`${body.email} already has a pending invite`)
+    for (const named of body.workspaces ?? []) {
+      if (!workspaces.find(caller.organisationId, named.id)) throw notFound(`Workspace ${named.id} not found`)
+    }
+    // The key the invited user will get holds only what the inviting key could grant.
+    if (body.workspace_api_key_details) assertMayGrant(caller, 'workspace-user', body.workspace_api_key_details.scopes)
+    const invite: Invite = {
+      id: randomUUID(),
+      organisation_id: caller.organisationId,
+      email: body.email,
+      role: body.role,
+      status: 'pending',
+      workspaces: body.workspaces ?? [],
+      workspace_api_key_details: body.workspace_api_key_details ?? null,
+      invited_by: null,
+      created_at: now,
+      expires_at: now + INVITE_LIFETIME_MS,
+      accepted_at: null,
+    }
+    invites.insert(invite)
+    const { id, ...rest } = toInviteObject(invite, now)
+    return { id, invite_link: linkTo(request, invite), ...rest }
+  })
+
+  serve(app, retrieveInvite, holds('organisation_users.read'), async ({ caller, params }) =>
+    toInviteObject(inviteOf(caller, params.inviteId), clock.now()))
+
+  serve(app, deleteInvite, holds('organisation_users.delete'), async ({ caller, params }) => {
+    invites.delete(inviteOf(caller, params.inviteId).id)
+    return {}
+  })
+
+  serve(app, resendInvite, holds('organisation_users.create'), async (request) => {
+    const invite = inviteOf(request.caller, request.params.inviteId)
+    const now = clock.now()
+    const status = statusOf(invite, now)
+    if (status !== 'pending' && status !== 'expired') throw conflict(`Invite ${invite.id} is ${status}`)
+    invites.update({ ...invite, expires_at: now + INVITE_LIFETIME_MS })
+    return { inviteLink: linkTo(request, invite) }
+  })
+
+  serve(app, acceptInvite, holds('organisation_users.create'), async ({ caller, params, body }) => {
+    const invite = inviteOf(caller, params.inviteId)
+    const now = clock.now()
+    const status = statusOf(invite, now)
+    if (status !== 'pending') throw conflict(`Invite ${invite.id} is ${status}`)
+    if (users.findByEmail(invite.email)) throw conflict(`${invite.email} is already a user`)
+    const user: User = {
+      id: randomUUID(),
+      organisation_id: invite.organisation_id,
+      email: invite.email,
+      first_name: body?.first_name ?? invite.email.split('@')[0],
+      last_name: body?.last_name ?? '',
+      role: invite.role,
+      created_at: now,
+      last_updated_at: now,
+    }
+    accept(invite, user)
+    return toUserObject(user, users.workspaceIds(user.id))
+  })
+}

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify'
+import { conflict } from '../../errors.js'
+import { holds } from '../../platform/access.js'
+import { listEnvelope, pageOf } from '../../platform/paging.js'
+import { serve } from '../../platform/serve.js'
+import { deleteUser, listUsers, retrieveUser, updateUser } from '../../schemas/generated.js'
+import { userOfOrganisation } from './access.js'
+import { toUserObject, type User } from './model.js'
+
+// Portkey's Users routes: the people of an organisation. Invited people become users (see invites).
+export default async function users (app: FastifyInstance): Promise<void> {
+  const { store, clock } = app
+  const { db, users, apiKeys } = store
+
+  const withWorkspaces = (user: User) => toUserObject(user, users.workspaceIds(user.id))
+  // Built once: a user leaves with their keys and memberships.
+  const removeWithKeys = db.transaction((id: string) => {
+    apiKeys.deleteOfUser(id)
+    users.delete(id)
+  })
+  function assertNotOwner (user: User, doing: string): void {
+    if (user.role === 'owner') throw conflict(`The owner of an organisation cannot be ${doing}`)
+  }
+
+  serve(app, listUsers, holds('organisation_users.list'), async ({ caller, query }) => {
+    const { total, users: found } = users.list(
+      { organisationId: caller.organisationId, role: query.role ?? null, email: query.email ?? null },
+      pageOf(query.pageSize, query.currentPage))
+    return listEnvelope(total, found.map(withWorkspaces))
+  })
+
+  serve(app, retrieveUser, holds('organisation_users.read'), async ({ caller, params }) =>
+    withWorkspaces(userOfOrganisation(users, caller, params.userId)))
+
+  serve(app, updateUser, holds('organisation_users.update'), async ({ caller, params, body }) => {
+    const user = userOfOrganisation(users, caller, params.userId)
+    assertNotOwner(user, 'given another role')
+    const now = clock.now()
+    users.setRole(user.id, body.role, now)
+    return withWorkspaces({ ...user, role: body.role, last_updated_at: now })
+  })
+
+  serve(app, deleteUser, holds('organisation_users.delete'), async ({ caller, params }) => {
+    const user = userOfOrganisation(users, caller, params.userId)
+    assertNotOwner(user, 'removed')
+    removeWithKeys(user.id)
+    return {}
+  })
+}
