@@ -107,7 +107,7 @@ export function helpText (): string {
   return [
     'Usage: portkey-mock [options]',
     '',
-    'A local stand-in for Portkey\'s control-plane admin API (API keys, workspaces, members, users, invites), on a seeded SQLite store.',
+    'A local stand-in for Portkey\'s control-plane admin API (API keys, workspaces, members, users, invites, configs), on a seeded SQLite store.',
     '',
     `  ${'option'.padEnd(20)} ${'environment variable'.padEnd(32)} meaning`,
     ...rows,

@@ -38,8 +38,9 @@ const SPARE_WORKSPACES = ['7e0b4c2a-1f3d-4e5a-8b6c-000000000101', '7e0b4c2a-1f3d
 const callersOwn = new Set<string>([SEED.apiKeys.admin, SEED.apiKeys.workspaceService, SEED.apiKeys.workspaceUser])
 const workspaceNames = [...Object.values(SEED.workspaces).flatMap(workspace => [workspace.id, workspace.slug]), ...SPARE_WORKSPACES]
 const userIds = Object.values(SEED.users).map(user => user.id)
+const configSlugs = Object.values(SEED.configs).map(config => config.slug)
 const known: Context = {
-  byName: { workspaceId: workspaceNames, workspace_id: workspaceNames, userId: userIds, user_id: userIds, 'users[].id': userIds, 'users[]': userIds, inviteId: Object.values(SEED.invites) },
+  byName: { workspaceId: workspaceNames, workspace_id: workspaceNames, userId: userIds, user_id: userIds, 'users[].id': userIds, 'users[]': userIds, inviteId: Object.values(SEED.invites), slug: configSlugs, 'defaults.config_id': configSlugs },
   known: [
     ...Object.values(SEED.apiKeys).filter(id => !callersOwn.has(id)), ...Object.values(SEED.users).map(user => user.id),
     ...Object.values(SEED.workspaces).flatMap(workspace => [workspace.id, workspace.slug, workspace.name]), SEED.organisation.id,

@@ -26,6 +26,10 @@ export const SEED = {
     bob: { id: '4d5e6f7a-8b9c-4d0e-9f1a-3b4c5d6e7f80', email: 'bob@acme.test', first_name: 'Bob', last_name: 'Builder', role: 'member' },
     carol: { id: '5e6f7a8b-9c0d-4e1f-a2b3-4c5d6e7f8091', email: 'carol@acme.test', first_name: 'Carol', last_name: 'Chen', role: 'admin' },
   },
+  configs: {
+    shared: { id: '0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d', slug: 'pc-shared-default-3b7c1d', name: 'Shared default' },
+    research: { id: '1b2c3d4e-5f6a-4b7c-9d8e-9f0a1b2c3d4e', slug: 'pc-research-9f2e1a', name: 'Research staging' },
+  },
   invites: {
     dave: 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b',
     erin: 'f2a3b4c5-d6e7-4f8a-9b0c-1d2e3f4a5b6c',
@@ -55,7 +59,7 @@ const inWorkspace = (workspace: { id: string }, type: ApiKeyType = 'workspace-se
 // nobody is meant to use them.
 const derivedSecret = (id: string) => createHash('sha256').update(`portkey-mock seed ${id}`).digest('base64url').slice(0, 32)
 
-export function seed ({ db, organisations, users: userRepository, workspaces: workspaceRepository, members, invites, apiKeys }: Store, dev: DevSecrets): void {
+export function seed ({ db, organisations, users: userRepository, workspaces: workspaceRepository, members, invites, configs, apiKeys }: Store, dev: DevSecrets): void {
   const keys: [SeedKey, string][] = [
     [{
       id: ids.admin, type: 'organisation-service', name: 'Admin API key',
@@ -156,6 +160,22 @@ export function seed ({ db, organisations, users: userRepository, workspaces: wo
     for (const { workspace, user, role } of memberships) {
       members.insert({ workspace_id: workspace.id, user_id: user.id, role, created_at: ORGANISATION_CREATED, last_updated_at: ORGANISATION_CREATED })
     }
+    // The shared workspace's default config, and the research one in its second version.
+    configs.insert({
+      ...SEED.configs.shared, organisation_id: organisation.id, workspace_id: workspaces.shared.id, is_default: 1, status: 'active',
+      config: { retry: { attempts: 3, on_status_codes: [429, 503] }, cache: { mode: 'simple', max_age: 60 } },
+      version_id: '2c3d4e5f-6a7b-4c8d-8e9f-0a1b2c3d4e5f', created_at: ORGANISATION_CREATED, last_updated_at: ORGANISATION_CREATED,
+    })
+    const research = {
+      ...SEED.configs.research, organisation_id: organisation.id, workspace_id: workspaces.research.id, is_default: 0, status: 'active',
+      config: { strategy: { mode: 'loadbalance' }, targets: [{ provider: 'openai', virtual_key: 'openai-research' }] },
+      version_id: '3d4e5f6a-7b8c-4d9e-9f0a-1b2c3d4e5f6a', created_at: at('2025-05-20T10:00:00.000Z'), last_updated_at: at('2025-05-20T10:00:00.000Z'),
+    } as const
+    configs.insert(research)
+    configs.update({
+      ...research, config: { strategy: { mode: 'fallback' }, targets: [{ provider: 'openai', virtual_key: 'openai-research' }, { provider: 'anthropic', virtual_key: 'anthropic-research' }] },
+      version_id: '4e5f6a7b-8c9d-4e0f-8a1b-2c3d4e5f6a7b', last_updated_at: at('2025-06-01T10:00:00.000Z'),
+    })
     // Dave's invite waits until 2099, with a workspace and key scopes; Erin's lapsed long ago.
     invites.insert({
       id: SEED.invites.dave, organisation_id: organisation.id, email: 'dave@acme.test', role: 'member', status: 'pending',

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { ApiKeyRepository } from '../resources/api-keys/repository.js'
+import { ConfigRepository } from '../resources/configs/repository.js'
 import { InviteRepository } from '../resources/invites/repository.js'
 import { UserRepository } from '../resources/users/repository.js'
 import { MemberRepository } from '../resources/workspace-members/repository.js'
@@ -13,6 +14,7 @@ export interface Store {
   organisations: OrganisationRepository
   users: UserRepository
   invites: InviteRepository
+  configs: ConfigRepository
   workspaces: WorkspaceRepository
   members: MemberRepository
   apiKeys: ApiKeyRepository
@@ -39,6 +41,7 @@ export default fp<StoreOptions>(async (app, { path, dev }) => {
     organisations: new OrganisationRepository(db),
     users: new UserRepository(db),
     invites: new InviteRepository(db),
+    configs: new ConfigRepository(db),
     workspaces: new WorkspaceRepository(db),
     members: new MemberRepository(db),
     apiKeys: new ApiKeyRepository(db),

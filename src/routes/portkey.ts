@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { authenticate } from '../platform/auth.js'
 import apiKeys from '../resources/api-keys/routes.js'
+import configs from '../resources/configs/routes.js'
 import invites from '../resources/invites/routes.js'
 import users from '../resources/users/routes.js'
 import workspaceMembers from '../resources/workspace-members/routes.js'
@@ -15,4 +16,5 @@ export default async function portkey (app: FastifyInstance): Promise<void> {
   await app.register(workspaceMembers)
   await app.register(users)
   await app.register(invites)
+  await app.register(configs)
 }

@@ -292,6 +292,139 @@ export const AcceptInviteRequest = Type.Object({
 })
 export type AcceptInviteRequest = Static<typeof AcceptInviteRequest>
 
+export const ConfigStatus = Type.Unsafe<'active' | 'archived'>({ type: 'string', enum: ['active', 'archived'] })
+export type ConfigStatus = Static<typeof ConfigStatus>
+
+export const ConfigStatusValues: readonly ConfigStatus[] = ['active', 'archived']
+
+export const ConfigBody = Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })
+export type ConfigBody = Static<typeof ConfigBody>
+
+export const ConfigSummary = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  workspace_id: Type.String({ format: 'uuid' }),
+  organisation_id: Type.String({ format: 'uuid' }),
+  is_default: Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] }),
+  status: ConfigStatus,
+  owner_id: Nullable(Type.String({ format: 'uuid' })),
+  updated_by: Nullable(Type.String({ format: 'uuid' })),
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  object: Type.Unsafe<'config'>({ type: 'string', enum: ['config'] }),
+})
+export type ConfigSummary = Static<typeof ConfigSummary>
+
+export const ConfigList = Type.Object({
+  success: Type.Unsafe<true>({ type: 'boolean', enum: [true] }),
+  total: Type.Integer({ minimum: 0 }),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(ConfigSummary),
+})
+export type ConfigList = Static<typeof ConfigList>
+
+export const ConfigFields = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  workspace_id: Type.String({ format: 'uuid' }),
+  organisation_id: Type.String({ format: 'uuid' }),
+  is_default: Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] }),
+  status: ConfigStatus,
+  owner_id: Nullable(Type.String({ format: 'uuid' })),
+  updated_by: Nullable(Type.String({ format: 'uuid' })),
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  config: ConfigBody,
+  format: Type.Unsafe<'json'>({ type: 'string', enum: ['json'] }),
+  version_id: Type.String({ format: 'uuid' }),
+  object: Type.Unsafe<'config'>({ type: 'string', enum: ['config'] }),
+})
+export type ConfigFields = Static<typeof ConfigFields>
+
+export const ConfigDetail = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  workspace_id: Type.String({ format: 'uuid' }),
+  organisation_id: Type.String({ format: 'uuid' }),
+  is_default: Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] }),
+  status: ConfigStatus,
+  owner_id: Nullable(Type.String({ format: 'uuid' })),
+  updated_by: Nullable(Type.String({ format: 'uuid' })),
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  config: ConfigBody,
+  format: Type.Unsafe<'json'>({ type: 'string', enum: ['json'] }),
+  version_id: Type.String({ format: 'uuid' }),
+  object: Type.Unsafe<'config'>({ type: 'string', enum: ['config'] }),
+  success: Type.Unsafe<true>({ type: 'boolean', enum: [true] }),
+  data: ConfigFields,
+})
+export type ConfigDetail = Static<typeof ConfigDetail>
+
+export const CreateConfigRequest = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  config: ConfigBody,
+  isDefault: Type.Optional(Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] })),
+  workspace_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+})
+export type CreateConfigRequest = Static<typeof CreateConfigRequest>
+
+export const CreateConfigResponse = Type.Object({
+  success: Type.Unsafe<true>({ type: 'boolean', enum: [true] }),
+  data: Type.Object({
+    id: Type.String({ format: 'uuid' }),
+    version_id: Type.String({ format: 'uuid' }),
+  }),
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  version_id: Type.String({ format: 'uuid' }),
+})
+export type CreateConfigResponse = Static<typeof CreateConfigResponse>
+
+export const UpdateConfigRequest = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  config: Type.Optional(ConfigBody),
+  status: Type.Optional(ConfigStatus),
+})
+export type UpdateConfigRequest = Static<typeof UpdateConfigRequest>
+
+export const UpdateConfigResponse = Type.Object({
+  success: Type.Unsafe<true>({ type: 'boolean', enum: [true] }),
+  data: Type.Object({
+    version_id: Type.String({ format: 'uuid' }),
+  }),
+  version_id: Type.String({ format: 'uuid' }),
+})
+export type UpdateConfigResponse = Static<typeof UpdateConfigResponse>
+
+export const ConfigVersion = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  workspace_id: Type.String({ format: 'uuid' }),
+  organisation_id: Type.String({ format: 'uuid' }),
+  is_default: Type.Unsafe<0 | 1>({ type: 'integer', enum: [0, 1] }),
+  status: ConfigStatus,
+  owner_id: Nullable(Type.String({ format: 'uuid' })),
+  updated_by: Nullable(Type.String({ format: 'uuid' })),
+  created_at: Type.String({ format: 'date-time' }),
+  last_updated_at: Type.String({ format: 'date-time' }),
+  config: Type.String(),
+  format: Type.Unsafe<'json'>({ type: 'string', enum: ['json'] }),
+  object: Type.Unsafe<'config-version'>({ type: 'string', enum: ['config-version'] }),
+})
+export type ConfigVersion = Static<typeof ConfigVersion>
+
+export const ConfigVersionList = Type.Object({
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  total: Type.Integer({ minimum: 0 }),
+  data: Type.Array(ConfigVersion),
+})
+export type ConfigVersionList = Static<typeof ConfigVersionList>
+
 export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
 export type ApiKeyType = Static<typeof ApiKeyType>
 
@@ -434,6 +567,8 @@ export const InviteIdParameter = Type.String({ format: 'uuid' })
 export const PageSizeCamelParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
 export const CurrentPageCamelParameter = Type.Integer({ minimum: 0, maximum: 9007199254740991, default: 0 })
+
+export const ConfigSlugParameter = Type.String({ minLength: 1, maxLength: 255 })
 
 export const PageSizeParameter = Type.Integer({ minimum: 1, maximum: 1000, default: 50 })
 
@@ -1002,6 +1137,137 @@ export const resendInvite = {
       409: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listConfigs = {
+  method: 'GET',
+  url: '/configs',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'listConfigs',
+    querystring: Type.Object({
+      workspace_id: Type.Optional(WorkspaceIdParameter),
+      page_size: PageSizeParameter,
+      current_page: CurrentPageParameter,
+    }),
+    response: {
+      200: ConfigList,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const createConfig = {
+  method: 'POST',
+  url: '/configs',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'createConfig',
+    body: CreateConfigRequest,
+    response: {
+      200: CreateConfigResponse,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const retrieveConfig = {
+  method: 'GET',
+  url: '/configs/:slug',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'retrieveConfig',
+    params: Type.Object({
+      slug: ConfigSlugParameter,
+    }),
+    response: {
+      200: ConfigDetail,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const updateConfig = {
+  method: 'PUT',
+  url: '/configs/:slug',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'updateConfig',
+    params: Type.Object({
+      slug: ConfigSlugParameter,
+    }),
+    body: UpdateConfigRequest,
+    response: {
+      200: UpdateConfigResponse,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const deleteConfig = {
+  method: 'DELETE',
+  url: '/configs/:slug',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'deleteConfig',
+    params: Type.Object({
+      slug: ConfigSlugParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listConfigVersions = {
+  method: 'GET',
+  url: '/configs/:slug/versions',
+  prefixes: ['/v1', ''],
+  schema: {
+    operationId: 'listConfigVersions',
+    params: Type.Object({
+      slug: ConfigSlugParameter,
+    }),
+    response: {
+      200: ConfigVersionList,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      403: ErrorResponse,
+      404: ErrorResponse,
       500: ErrorResponse,
     },
   },

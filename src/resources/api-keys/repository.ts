@@ -54,6 +54,7 @@ export class ApiKeyRepository {
   readonly #deleteInWorkspace
   readonly #deleteOfMember
   readonly #deleteOfUser
+  readonly #countNamingConfig
   readonly #rotate
 
   constructor (db: Db) {
@@ -77,6 +78,8 @@ export class ApiKeyRepository {
       'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ?').pluck()
     this.#deleteInWorkspace = db.prepare<[string]>('DELETE FROM api_keys WHERE workspace_id = ?')
     this.#deleteOfUser = db.prepare<[string]>("DELETE FROM api_keys WHERE user_id = ? AND type = 'workspace-user'")
+    this.#countNamingConfig = db.prepare<[string, string, string], number>(
+      'SELECT count(*) FROM api_keys WHERE defaults_config_id IN (?, ?) AND organisation_id = ?').pluck()
     this.#deleteOfMember = db.prepare<[string, string]>("DELETE FROM api_keys WHERE workspace_id = ? AND user_id = ? AND type = 'workspace-user'")
     this.#transitionEnd = db.prepare<[string, number], number>(
       'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
@@ -149,6 +152,11 @@ export class ApiKeyRepository {
   /** Deletes every key of a user; part of removing the user. */
   deleteOfUser (userId: string): void {
     this.#deleteOfUser.run(userId)
+  }
+
+  /** How many keys of the organisation name this config (by slug or id) in their defaults. */
+  countNamingConfig (organisationId: string, slug: string, id: string): number {
+    return this.#countNamingConfig.get(slug, id, organisationId)!
   }
 
   /** When a rotation's transition ends, if one is under way at `now`. */

@@ -10,7 +10,7 @@ import { generateSecret, hashSecret, maskSecret } from '../../secrets.js'
 import { formatInstant, LATEST } from '../../time.js'
 import { assertScope, listableTypes, mayManageApiKeys } from './access.js'
 import { newApiKey, toApiKeyObject, type ApiKey } from './model.js'
-import { applyUpdate, assertUnchanged, keyTypeOf, ownerOfNewKey, settingsOf } from './rules.js'
+import { applyUpdate, assertConfigUsable, assertUnchanged, keyTypeOf, ownerOfNewKey, settingsOf } from './rules.js'
 
 const DEFAULT_TRANSITION_MS = RotateApiKeyRequest.properties.key_transition_period_ms.default as number
 
@@ -18,7 +18,7 @@ const DEFAULT_TRANSITION_MS = RotateApiKeyRequest.properties.key_transition_peri
 // see and do to this key -> the rules across fields -> the repository -> the API's shape.
 export default async function apiKeys (app: FastifyInstance): Promise<void> {
   const { store } = app
-  const { workspaces, apiKeys } = store
+  const { workspaces, apiKeys, configs } = store
   const { clock } = app
 
   const visibleKey = (caller: Caller, id: string): ApiKey => visibleOr404(caller, apiKeys.findById(id), `API key ${id} not found`)
@@ -46,6 +46,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     assertScope(caller, type, 'create')
     if (body.organisation_id !== undefined && body.organisation_id !== caller.organisationId) throw forbidden()
     const owner = ownerOfNewKey(store, caller, type, body)
+    if (body.defaults?.config_id != null) assertConfigUsable(configs, { organisation_id: caller.organisationId, ...owner }, body.defaults.config_id)
     assertMayGrant(caller, type, body.scopes)
 
     const now = clock.now()
@@ -70,6 +71,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'update')
     assertUnchanged(workspaces, key, body)
+    if (body.defaults?.config_id != null) assertConfigUsable(configs, key, body.defaults.config_id)
     if (body.scopes !== undefined) assertMayGrant(caller, key.type, body.scopes, key.scopes)
     apiKeys.update(applyUpdate(key, body, clock.now()))
     return {}

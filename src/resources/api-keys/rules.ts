@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Store } from '../../db/store.js'
 import { invalidField as invalid, missingField } from '../../errors.js'
 import { workspaceFor } from '../../platform/access.js'
@@ -5,6 +6,7 @@ import type { Caller } from '../../platform/auth.js'
 import type { CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from '../../schemas/generated.js'
 import { formatInstant, instantOf } from '../../time.js'
 import { userOfOrganisation } from '../users/access.js'
+import type { ConfigRepository } from '../configs/repository.js'
 import type { WorkspaceRepository } from '../workspaces/repository.js'
 import type { ApiKey, ApiKeyType } from './model.js'
 
@@ -63,7 +65,7 @@ function expiresAt (value: string | null, now: number): number | null {
 }
 
 type Settings = Pick<ApiKey, 'rate_limits' | 'usage_limits' | 'alert_emails' | 'expires_at' | 'expiry_enforced' |
-  'defaults_metadata' | 'defaults_config_id' | 'allow_config_override' | 'rotation_policy'>
+  'defaults_metadata' | 'defaults_config_id' | 'allow_config_override' | 'api_key_defaults_id' | 'rotation_policy'>
 
 /** The settings of a key being created. */
 export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
@@ -76,6 +78,8 @@ export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
     expiry_enforced: expires === null ? 0 : 1,
     defaults_metadata: body.defaults?.metadata ?? null,
     defaults_config_id: body.defaults?.config_id ?? null,
+    // A key given defaults gets a record of them, as on the live API.
+    api_key_defaults_id: body.defaults === undefined ? null : randomUUID(),
     allow_config_override: body.defaults?.allow_config_override === undefined ? null : body.defaults.allow_config_override ? 1 : 0,
     rotation_policy: body.rotation_policy == null ? null : rotationPolicy(body.rotation_policy),
   }
@@ -98,6 +102,7 @@ export function applyUpdate (key: ApiKey, body: UpdateApiKeyObject, now: number)
   const defaults = body.defaults
   if (defaults?.metadata !== undefined) next.defaults_metadata = defaults.metadata
   if (defaults?.config_id !== undefined) next.defaults_config_id = defaults.config_id
+  if (defaults !== undefined && next.api_key_defaults_id === null) next.api_key_defaults_id = randomUUID()
   if (defaults?.allow_config_override !== undefined) next.allow_config_override = defaults.allow_config_override ? 1 : 0
   if (body.reset_usage === true) {
     next.status = 'active'
@@ -140,6 +145,14 @@ export function ownerOfNewKey (store: Store, caller: Caller, type: ApiKeyType, b
     throw invalid('user_id', 'only user keys belong to a user')
   }
   return { workspace_id: workspaceId, user_id: userId }
+}
+
+/** A key's `defaults.config_id` names a config (slug or UUID) of its organisation, and of its workspace for a workspace key. */
+export function assertConfigUsable (configs: ConfigRepository, key: Pick<ApiKey, 'organisation_id' | 'workspace_id'>, configId: string): void {
+  const config = configs.find(key.organisation_id, configId)
+  if (!config || (key.workspace_id !== null && config.workspace_id !== key.workspace_id)) {
+    throw invalid('defaults.config_id', `${configId} is not a config of the key's ${key.workspace_id === null ? 'organisation' : 'workspace'}`)
+  }
 }
 
 /** Clients echo what a key is; a different value would be a change, and these cannot change. */

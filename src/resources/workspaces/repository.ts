@@ -17,6 +17,7 @@ const WHERE = `WHERE organisation_id = @organisationId AND (@workspaceId IS NULL
 
 export class WorkspaceRepository {
   readonly #find
+  readonly #defaultOf
   readonly #page
   readonly #total
   readonly #insert
@@ -26,6 +27,7 @@ export class WorkspaceRepository {
   constructor (db: Db) {
     // A workspace is named by its UUID or its slug; both are unique.
     this.#find = db.prepare<[string, string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND (id = ? OR slug = ?)`).raw()
+    this.#defaultOf = db.prepare<[string], unknown[]>(`${table.select} WHERE organisation_id = ? AND is_default = 1`).raw()
     this.#page = db.prepare<[WorkspaceFilter & Page], unknown[]>(`${table.select} ${WHERE} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).raw()
     this.#total = db.prepare<[WorkspaceFilter], number>(`SELECT count(*) FROM workspaces ${WHERE}`).pluck()
     this.#insert = db.prepare<Record<string, unknown>>(table.insert)
@@ -36,6 +38,12 @@ export class WorkspaceRepository {
 
   find (organisationId: string, idOrSlug: string): Workspace | undefined {
     const row = this.#find.get(organisationId, idOrSlug, idOrSlug)
+    return row && table.decode(row)
+  }
+
+  /** The organisation's default workspace, if it has one. */
+  defaultOf (organisationId: string): Workspace | undefined {
+    const row = this.#defaultOf.get(organisationId)
     return row && table.decode(row)
   }
 

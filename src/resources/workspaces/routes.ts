@@ -15,7 +15,7 @@ import { applyUpdate } from './rules.js'
 // Portkey's Workspaces routes. A workspace is named by its UUID or its slug.
 export default async function workspaces (app: FastifyInstance): Promise<void> {
   const { store, clock } = app
-  const { db, users, workspaces, members, apiKeys } = store
+  const { db, users, workspaces, members, apiKeys, configs } = store
 
   const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(workspaces, caller, named)
 
@@ -28,6 +28,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
   })
   const deleteWithDependents = db.transaction((id: string) => {
     apiKeys.deleteInWorkspace(id)
+    configs.deleteInWorkspace(id)
     members.deleteIn(id)
     workspaces.delete(id)
   })
@@ -83,8 +84,9 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     if (workspace.is_default === 1) throw conflict('The default workspace of an organisation cannot be deleted')
     const keys = apiKeys.countInWorkspace(workspace.organisation_id, workspace.id)
     const memberCount = members.countIn(workspace.id)
-    if (!(body?.force_delete ?? query.force_delete ?? false) && keys + memberCount > 0) {
-      throw conflict(`Unable to delete: workspace ${workspace.slug} still has ${keys} API keys and ${memberCount} members. ` +
+    const configCount = configs.countInWorkspace(workspace.id)
+    if (!(body?.force_delete ?? query.force_delete ?? false) && keys + memberCount + configCount > 0) {
+      throw conflict(`Unable to delete: workspace ${workspace.slug} still has ${keys} API keys, ${configCount} configs and ${memberCount} members. ` +
         'Remove them first, or send force_delete: true to delete them with it')
     }
     deleteWithDependents(workspace.id)

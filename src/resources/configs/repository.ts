@@ -1,0 +1,66 @@
+import type { Db } from '../../db/open.js'
+import type { Page } from '../../platform/paging.js'
+import { configsTable as table, versionOf, versionsTable, type Config, type ConfigVersion } from './model.js'
+
+export interface ConfigFilter {
+  organisationId: string
+  /** Only this workspace's configs; null for the whole organisation. */
+  workspaceId: string | null
+}
+
+const WHERE = 'WHERE organisation_id = @organisationId AND (@workspaceId IS NULL OR workspace_id = @workspaceId)'
+
+export class ConfigRepository {
+  readonly #find
+  readonly #page
+  readonly #total
+  readonly #versions
+  readonly #countInWorkspace
+  readonly #deleteInWorkspace
+  readonly #delete
+  readonly #save
+
+  constructor (db: Db) {
+    // A config is named by its slug, or by its UUID.
+    this.#find = db.prepare<[string, string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND (slug = ? OR id = ?)`).raw()
+    this.#page = db.prepare<[ConfigFilter & Page], unknown[]>(`${table.select} ${WHERE} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).raw()
+    this.#total = db.prepare<[ConfigFilter], number>(`SELECT count(*) FROM configs ${WHERE}`).pluck()
+    this.#versions = db.prepare<[string], unknown[]>(`${versionsTable.select} WHERE config_id = ? ORDER BY created_at DESC, id DESC`).raw()
+    this.#countInWorkspace = db.prepare<[string], number>('SELECT count(*) FROM configs WHERE workspace_id = ?').pluck()
+    this.#deleteInWorkspace = db.prepare<[string]>('DELETE FROM configs WHERE workspace_id = ?')
+    this.#delete = db.prepare<[string]>('DELETE FROM configs WHERE id = ?')
+    const insert = db.prepare<Record<string, unknown>>(table.insert)
+    const update = db.prepare<Record<string, unknown>>(table.update(['id', 'organisation_id', 'workspace_id', 'slug', 'created_at'], 'id'))
+    const insertVersion = db.prepare<Record<string, unknown>>(versionsTable.insert)
+    // Built once: a config and the version it now is, together or not at all.
+    this.#save = db.transaction((config: Config, isNew: boolean) => {
+      if (isNew) insert.run(table.encode(config))
+      else update.run(table.encode(config))
+      insertVersion.run(versionsTable.encode(versionOf(config)))
+    })
+  }
+
+  find (organisationId: string, slugOrId: string): Config | undefined {
+    const row = this.#find.get(organisationId, slugOrId, slugOrId)
+    return row && table.decode(row)
+  }
+
+  list (filter: ConfigFilter, page: Page): { total: number, configs: Config[] } {
+    const total = this.#total.get(filter)!
+    if (page.offset >= total) return { total, configs: [] }
+    return { total, configs: this.#page.all({ ...filter, ...page }).map(table.decode) }
+  }
+
+  /** Every version of a config, newest first. */
+  versions (configId: string): ConfigVersion[] { return this.#versions.all(configId).map(versionsTable.decode) }
+
+  /** Stores a new config with its first version. */
+  insert (config: Config): void { this.#save(config, true) }
+  /** Stores a config's new state as its next version. */
+  update (config: Config): void { this.#save(config, false) }
+  /** Deletes a config and its versions. */
+  delete (id: string): void { this.#delete.run(id) }
+
+  countInWorkspace (workspaceId: string): number { return this.#countInWorkspace.get(workspaceId)! }
+  deleteInWorkspace (workspaceId: string): void { this.#deleteInWorkspace.run(workspaceId) }
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { conflict, missingField } from '../../errors.js'
+import { holds, visibleOr404, workspaceFor } from '../../platform/access.js'
+import type { Caller } from '../../platform/auth.js'
+import { listEnvelope, pageOf } from '../../platform/paging.js'
+import { serve } from '../../platform/serve.js'
+import { createConfig, deleteConfig, listConfigs, listConfigVersions, retrieveConfig, updateConfig } from '../../schemas/generated.js'
+import { configSlugFor, toConfigDetail, toConfigSummary, toConfigVersion, type Config } from './model.js'
+
+// Portkey's Configs routes. A config belongs to a workspace; it is named by its slug (or UUID). An
+// organisation key sees the organisation's configs, a workspace key its workspace's; any other is a 404.
+export default async function configs (app: FastifyInstance): Promise<void> {
+  const { store, clock } = app
+  const { configs, workspaces, apiKeys } = store
+
+  const visibleConfig = (caller: Caller, slug: string): Config => visibleOr404(caller, configs.find(caller.organisationId, slug), `Config ${slug} not found`)
+
+  serve(app, listConfigs, holds('configs.list'), async ({ caller, query }) => {
+    const { total, configs: found } = configs.list(
+      { organisationId: caller.organisationId, workspaceId: workspaceFor(workspaces, caller, query.workspace_id) },
+      pageOf(query.page_size, query.current_page))
+    return { success: true as const, ...listEnvelope(total, found.map(toConfigSummary)) }
+  })
+
+  serve(app, createConfig, holds('configs.create'), async ({ caller, body }) => {
+    // The named workspace, the caller's own, or the organisation's default one.
+    const workspaceId = workspaceFor(workspaces, caller, body.workspace_id) ?? workspaces.defaultOf(caller.organisationId)?.id
+    if (workspaceId === undefined) throw missingField('workspace_id')
+    const now = clock.now()
+    const config: Config = {
+      id: randomUUID(),
+      organisation_id: caller.organisationId,
+      workspace_id: workspaceId,
+      slug: configSlugFor(body.name),
+      name: body.name,
+      is_default: body.isDefault ?? 0,
+      status: 'active',
+      config: body.config,
+      version_id: randomUUID(),
+      created_at: now,
+      last_updated_at: now,
+    }
+    configs.insert(config)
+    return { success: true as const, data: { id: config.id, version_id: config.version_id }, id: config.id, slug: config.slug, version_id: config.version_id }
+  })
+
+  serve(app, retrieveConfig, holds('configs.read'), async ({ caller, params }) => toConfigDetail(visibleConfig(caller, params.slug)))
+
+  serve(app, updateConfig, holds('configs.update'), async ({ caller, params, body }) => {
+    const config = visibleConfig(caller, params.slug)
+    const next: Config = {
+      ...config,
+      name: body.name ?? config.name,
+      config: body.config ?? config.config,
+      status: body.status ?? config.status,
+      version_id: randomUUID(),
+      last_updated_at: clock.now(),
+    }
+    configs.update(next)
+    return { success: true as const, data: { version_id: next.version_id }, version_id: next.version_id }
+  })
+
+  serve(app, deleteConfig, holds('configs.delete'), async ({ caller, params }) => {
+    const config = visibleConfig(caller, params.slug)
+    const users = apiKeys.countNamingConfig(config.organisation_id, config.slug, config.id)
+    if (users > 0) throw conflict(`Config ${config.slug} is the default config of ${users} API keys; change their defaults first`)
+    configs.delete(config.id)
+    return {}
+  })
+
+  serve(app, listConfigVersions, holds('configs.read'), async ({ caller, params }) => {
+    const config = visibleConfig(caller, params.slug)
+    const versions = configs.versions(config.id)
+    return listEnvelope(versions.length, versions.map(version => toConfigVersion(config, version)))
+  })
+}
