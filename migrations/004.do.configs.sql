@@ -23,7 +23,7 @@ CREATE TABLE config_versions (
   config     TEXT NOT NULL,
   created_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX config_versions_by_config ON config_versions (config_id, created_at, id);
+CREATE INDEX config_versions_by_config ON config_versions (config_id, created_at);
 
 -- API keys are found by the config their defaults name, so a config in use is not deleted.
 CREATE INDEX api_keys_by_config ON api_keys (defaults_config_id) WHERE defaults_config_id IS NOT NULL;

@@ -37,7 +37,8 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
   }
   const app = Fastify({
     logger,
-    routerOptions: { ignoreTrailingSlash: true },
+    // A base URL given with a trailing slash makes `//api-keys` in clients that concatenate.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // Only the methods the document lists: no implicit HEAD twin of every GET.
     exposeHeadRoutes: false,
     // While closing, in-flight and late requests are still answered in Portkey's shape rather than

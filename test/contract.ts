@@ -31,6 +31,8 @@ function terraformDecodes (key: Json, where: string): string[] {
   for (const field of ['created_at', 'last_updated_at', 'expires_at', 'last_reset_at']) timestamp(key[field], field)
   const usage = key.usage_limits as Json | null
   if (usage) timestamp(usage.next_usage_reset_at, 'usage_limits.next_usage_reset_at')
+  const rotation = key.rotation_policy as Json | null
+  if (rotation) timestamp(rotation.next_rotation_at, 'rotation_policy.next_rotation_at')
   for (const [i, limit] of ((key.rate_limits ?? []) as Json[]).entries()) {
     if (!Number.isInteger(limit.value)) problems.push(`${where}.rate_limits[${i}].value is ${JSON.stringify(limit.value)}, not an integer`)
   }

@@ -28,7 +28,7 @@ t.test('create, retrieve, list, use, update, rotate and delete through portkey-a
 
   const updated = await admin.apiKeys.update({ id: created.id, name: 'renamed', usage_limits: { credit_limit: 5, periodic_reset: 'monthly' } })
   t.same(json(updated), {}, 'update answers {}')
-  t.match(await admin.apiKeys.retrieve({ id: created.id }), { name: 'renamed', usage_limits: { credit_limit: 5, type: 'cost', periodic_reset: 'monthly' } })
+  t.match(await admin.apiKeys.retrieve({ id: created.id }), { name: 'renamed', usage_limits: { credit_limit: 5, type: null, periodic_reset: 'monthly' } })
 
   // The SDK has no rotate method: plain HTTP, as a user would.
   const rotated = await fetch(`${url}/v1/api-keys/${created.id}/rotate`, {

@@ -4,7 +4,7 @@ import { addKey, build, call, DEV, SEED, TestClock } from './helper.js'
 const FIELDS = ['id', 'key', 'name', 'description', 'type', 'organisation_id', 'workspace_id', 'user_id', 'status',
   'created_at', 'last_updated_at', 'creation_mode', 'rate_limits', 'usage_limits', 'reset_usage', 'expires_at',
   'last_reset_at', 'alert_emails', 'expiry_enforced', 'allow_config_override', 'api_key_defaults_id', 'scopes',
-  'defaults', 'object']
+  'defaults', 'rotation_policy', 'object']
 
 t.test('retrieve answers the full object, every field present in the live order', async t => {
   const app = await build(t)
@@ -36,6 +36,7 @@ t.test('retrieve answers the full object, every field present in the live order'
     api_key_defaults_id: 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6',
     scopes: ['completions.write', 'configs.read'],
     defaults: { metadata: { team: 'research', environment: 'staging' }, config_id: 'pc-research-9f2e1a' },
+    rotation_policy: { rotation_period: 'monthly', key_transition_period_ms: 3600000, next_rotation_at: '2026-12-01T00:00:00.000Z' },
     object: 'api-key',
   })
 })

@@ -38,7 +38,7 @@ t.test('defaults, usage limits, scopes and expiry update as on create', async t 
   t.equal(status, 200)
   t.match(await read(app, SEED.apiKeys.carol), {
     scopes: ['logs.view'], defaults: { metadata: { a: 'b' }, config_id: null }, allow_config_override: 1,
-    usage_limits: { credit_limit: 9, type: 'cost', periodic_reset: 'weekly', periodic_reset_days: null, next_usage_reset_at: '2026-04-06T00:00:00.000Z' },
+    usage_limits: { credit_limit: 9, type: null, periodic_reset: 'weekly', periodic_reset_days: null, next_usage_reset_at: '2026-04-06T00:00:00.000Z' },
     alert_emails: ['c@acme.test'], expires_at: '2027-01-01T00:00:00.000Z', expiry_enforced: 1,
   })
   const past = await call(app, DEV.admin, put(SEED.apiKeys.carol, { expires_at: '2026-03-01T00:00:00Z' }))

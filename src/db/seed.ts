@@ -102,6 +102,7 @@ export function seed ({ db, organisations, users: userRepository, workspaces: wo
       expires_at: at('2099-12-31T23:59:59.000Z'), expiry_enforced: 1, allow_config_override: 0,
       api_key_defaults_id: 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6',
       defaults_metadata: { team: 'research', environment: 'staging' }, defaults_config_id: 'pc-research-9f2e1a',
+      rotation_policy: { rotation_period: 'monthly', key_transition_period_ms: 3600000, next_rotation_at: '2026-12-01T00:00:00.000Z' },
       created_at: at('2025-06-02T09:20:00.000Z'),
     }, derivedSecret(ids.researchPipeline)],
     [{

@@ -38,7 +38,7 @@ export type RateLimit = Static<typeof RateLimit>
 
 export const UsageLimits = Type.Object({
   credit_limit: Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 })),
-  type: Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] }),
+  type: Nullable(Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] })),
   alert_threshold: Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 })),
   periodic_reset: Nullable(Type.Unsafe<'monthly' | 'weekly'>({ type: 'string', enum: ['monthly', 'weekly'] })),
   periodic_reset_days: Nullable(Type.Integer({ minimum: 1, maximum: 365 })),
@@ -436,6 +436,13 @@ export const ApiKeyDefaults = Type.Object({
 })
 export type ApiKeyDefaults = Static<typeof ApiKeyDefaults>
 
+export const ApiKeyRotationPolicy = Type.Object({
+  rotation_period: Nullable(Type.Unsafe<'weekly' | 'monthly'>({ type: 'string', enum: ['weekly', 'monthly'] })),
+  key_transition_period_ms: Nullable(Type.Integer({ minimum: 1800000, maximum: 31536000000 })),
+  next_rotation_at: Nullable(Type.String({ format: 'date-time' })),
+})
+export type ApiKeyRotationPolicy = Static<typeof ApiKeyRotationPolicy>
+
 export const ApiKeyObject = Type.Object({
   id: Type.String({ format: 'uuid' }),
   key: Type.String(),
@@ -460,6 +467,7 @@ export const ApiKeyObject = Type.Object({
   api_key_defaults_id: Nullable(Type.String({ format: 'uuid' })),
   scopes: Type.Array(Type.String()),
   defaults: ApiKeyDefaults,
+  rotation_policy: Nullable(ApiKeyRotationPolicy),
   object: Type.Unsafe<'api-key'>({ type: 'string', enum: ['api-key'] }),
 })
 export type ApiKeyObject = Static<typeof ApiKeyObject>

@@ -1,5 +1,5 @@
 import { table } from '../../db/table.js'
-import { ApiKeyTypeValues, type ApiKeyObject, type ApiKeyType, type RateLimit, type RotationPolicy, type UsageLimits } from '../../schemas/generated.js'
+import { ApiKeyTypeValues, type ApiKeyObject, type ApiKeyRotationPolicy, type ApiKeyType, type RateLimit, type UsageLimits } from '../../schemas/generated.js'
 import { formatInstant } from '../../time.js'
 
 export type { ApiKeyType }
@@ -29,8 +29,7 @@ export interface ApiKey {
   scopes: string[]
   defaults_metadata: Record<string, string> | null
   defaults_config_id: string | null
-  /** Kept and updatable, though the live API does not show it on reads. */
-  rotation_policy: RotationPolicy | null
+  rotation_policy: ApiKeyRotationPolicy | null
   created_at: number
   last_updated_at: number
 }
@@ -101,6 +100,7 @@ export function toApiKeyObject (key: ApiKey, now: number): ApiKeyObject {
     api_key_defaults_id: key.api_key_defaults_id,
     scopes: key.scopes,
     defaults: { metadata: key.defaults_metadata, config_id: key.defaults_config_id },
+    rotation_policy: key.rotation_policy,
     object: 'api-key',
   }
 }

@@ -3,7 +3,7 @@ import type { Store } from '../../db/store.js'
 import { invalidField as invalid, missingField } from '../../errors.js'
 import { workspaceFor } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
-import type { CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from '../../schemas/generated.js'
+import type { ApiKeyRotationPolicy, CreateApiKeyObject, RotationPolicy, UpdateApiKeyObject, UsageLimits, UsageLimitsRequest } from '../../schemas/generated.js'
 import { formatInstant, instantOf } from '../../time.js'
 import { userOfOrganisation } from '../users/access.js'
 import type { ConfigRepository } from '../configs/repository.js'
@@ -34,7 +34,8 @@ function usageLimits (limits: UsageLimitsRequest, now: number): UsageLimits {
   }
   return {
     credit_limit: limits.credit_limit ?? null,
-    type: limits.type ?? 'cost',
+    // Nothing the client did not send is invented: Terraform would find the key changed after apply.
+    type: limits.type ?? null,
     alert_threshold: limits.alert_threshold ?? null,
     periodic_reset: limits.periodic_reset ?? null,
     periodic_reset_days: limits.periodic_reset_days ?? null,
@@ -44,16 +45,25 @@ function usageLimits (limits: UsageLimitsRequest, now: number): UsageLimits {
 
 const PERIOD_MS = { weekly: 7 * DAY, monthly: 28 * DAY }
 
-function rotationPolicy (policy: RotationPolicy): RotationPolicy {
+// The next rotation of a schedule set at `now`: a week, or a calendar month, later.
+function nextRotation (period: 'weekly' | 'monthly', now: number): string {
+  if (period === 'weekly') return formatInstant(now + PERIOD_MS.weekly)
+  const next = new Date(now)
+  next.setUTCMonth(next.getUTCMonth() + 1)
+  return formatInstant(next.getTime())
+}
+
+// A period, a next rotation, or both: Terraform sends back the next rotation it read with the period.
+function rotationPolicy (policy: RotationPolicy, now: number): ApiKeyRotationPolicy {
   const { rotation_period: period, next_rotation_at: next, key_transition_period_ms: transition } = policy
-  if ((period == null) === (next == null)) throw invalid('rotation_policy', 'needs exactly one of rotation_period and next_rotation_at')
+  if (period == null && next == null) throw invalid('rotation_policy', 'needs rotation_period or next_rotation_at')
   if (period != null && transition !== undefined && transition >= PERIOD_MS[period]) {
     throw invalid('rotation_policy.key_transition_period_ms', `must be shorter than the ${period} rotation period`)
   }
   return {
     rotation_period: period ?? null,
-    next_rotation_at: next == null ? null : formatInstant(instantOf(next)),
-    ...(transition === undefined ? {} : { key_transition_period_ms: transition }),
+    key_transition_period_ms: transition ?? null,
+    next_rotation_at: next != null ? formatInstant(instantOf(next)) : nextRotation(period!, now),
   }
 }
 
@@ -81,7 +91,7 @@ export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
     // A key given defaults gets a record of them, as on the live API.
     api_key_defaults_id: body.defaults === undefined ? null : randomUUID(),
     allow_config_override: body.defaults?.allow_config_override === undefined ? null : body.defaults.allow_config_override ? 1 : 0,
-    rotation_policy: body.rotation_policy == null ? null : rotationPolicy(body.rotation_policy),
+    rotation_policy: body.rotation_policy == null ? null : rotationPolicy(body.rotation_policy, now),
   }
 }
 
@@ -98,7 +108,7 @@ export function applyUpdate (key: ApiKey, body: UpdateApiKeyObject, now: number)
     next.expires_at = expiresAt(body.expires_at, now)
     next.expiry_enforced = next.expires_at === null ? 0 : 1
   }
-  if (body.rotation_policy !== undefined) next.rotation_policy = body.rotation_policy === null ? null : rotationPolicy(body.rotation_policy)
+  if (body.rotation_policy !== undefined) next.rotation_policy = body.rotation_policy === null ? null : rotationPolicy(body.rotation_policy, now)
   const defaults = body.defaults
   if (defaults?.metadata !== undefined) next.defaults_metadata = defaults.metadata
   if (defaults?.config_id !== undefined) next.defaults_config_id = defaults.config_id

@@ -25,7 +25,8 @@ export class ConfigRepository {
     this.#find = db.prepare<[string, string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND (slug = ? OR id = ?)`).raw()
     this.#page = db.prepare<[ConfigFilter & Page], unknown[]>(`${table.select} ${WHERE} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).raw()
     this.#total = db.prepare<[ConfigFilter], number>(`SELECT count(*) FROM configs ${WHERE}`).pluck()
-    this.#versions = db.prepare<[string], unknown[]>(`${versionsTable.select} WHERE config_id = ? ORDER BY created_at DESC, id DESC`).raw()
+    // Versions saved in the same millisecond keep the order they were saved in (rowid).
+    this.#versions = db.prepare<[string], unknown[]>(`${versionsTable.select} WHERE config_id = ? ORDER BY created_at DESC, rowid DESC`).raw()
     this.#countInWorkspace = db.prepare<[string], number>('SELECT count(*) FROM configs WHERE workspace_id = ?').pluck()
     this.#deleteInWorkspace = db.prepare<[string]>('DELETE FROM configs WHERE workspace_id = ?')
     this.#delete = db.prepare<[string]>('DELETE FROM configs WHERE id = ?')
