@@ -1,3 +1,5 @@
+import type { Db } from './open.js'
+
 // A table's columns, declared once: the SQL that reads and writes every one of them, and the codec
 // between a row and the record the code works with. Records have one field per column, named as the
 // column. Rows are read as arrays (better-sqlite3's raw mode), which costs a third of building an
@@ -16,6 +18,8 @@ export interface Table<T> {
   /** `UPDATE` of every column but the unchanging ones, for the row whose `key` matches. */
   update (unchanging: readonly (keyof T & string)[], key: keyof T & string): string
   decode (row: unknown[]): T
+  /** A row a statement may not have found, decoded. */
+  maybe (row: unknown[] | undefined): T | undefined
   encode (record: T): Record<string, unknown>
 }
 
@@ -37,6 +41,9 @@ export function table<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind })
       }
       return record as T
     },
+    maybe (row) {
+      return row === undefined ? undefined : this.decode(row)
+    },
     encode (record) {
       const parameters: Record<string, unknown> = {}
       for (let i = 0; i < columns.length; i++) {
@@ -46,4 +53,22 @@ export function table<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind })
       return parameters
     },
   }
+}
+
+/** What a repository of one table does the same way for every resource: write a record, by its id. */
+export class TableRepository<T extends { id: string }> {
+  readonly #insert
+  readonly #update
+  readonly #delete
+
+  constructor (db: Db, protected readonly table: Table<T>, unchanging: readonly (keyof T & string)[]) {
+    this.#insert = db.prepare<Record<string, unknown>>(table.insert)
+    this.#update = db.prepare<Record<string, unknown>>(table.update(['id', ...unchanging], 'id'))
+    this.#delete = db.prepare<[string]>(`DELETE FROM ${table.name} WHERE id = ?`)
+  }
+
+  insert (record: T): void { this.#insert.run(this.table.encode(record)) }
+  /** Replaces every field but the id and the unchanging ones. */
+  update (record: T): void { this.#update.run(this.table.encode(record)) }
+  delete (id: string): void { this.#delete.run(id) }
 }

@@ -99,8 +99,7 @@ export class ApiKeyRepository {
   }
 
   findById (id: string): ApiKey | undefined {
-    const row = this.#findById.get(id)
-    return row && table.decode(row)
+    return table.maybe(this.#findById.get(id))
   }
 
   /** The key a secret authenticates as at `now`, whatever the key's own status. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { table } from '../../db/table.js'
 import type { ConfigDetail, ConfigFields, ConfigStatus, ConfigSummary, ConfigVersion as ConfigVersionObject } from '../../schemas/generated.js'
 import { formatInstant } from '../../time.js'
@@ -41,12 +40,6 @@ export const versionsTable = table<ConfigVersion>('config_versions', {
 export const versionOf = (config: Config): ConfigVersion => ({
   id: config.version_id, config_id: config.id, name: config.name, status: config.status, config: config.config, created_at: config.last_updated_at,
 })
-
-/** Portkey's config slugs: `pc-`, the name in lower case with dashes, and 6 random hex digits. */
-export function configSlugFor (name: string): string {
-  const words = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '')
-  return `pc-${words || 'config'}-${randomBytes(3).toString('hex')}`
-}
 
 export function toConfigSummary (config: Config): ConfigSummary {
   return {

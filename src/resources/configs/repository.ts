@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open.js'
+import { paged } from '../../db/paged.js'
 import type { Page } from '../../platform/paging.js'
 import { configsTable as table, versionOf, versionsTable, type Config, type ConfigVersion } from './model.js'
 
@@ -12,8 +13,7 @@ const WHERE = 'WHERE organisation_id = @organisationId AND (@workspaceId IS NULL
 
 export class ConfigRepository {
   readonly #find
-  readonly #page
-  readonly #total
+  readonly #list
   readonly #versions
   readonly #countInWorkspace
   readonly #deleteInWorkspace
@@ -23,8 +23,9 @@ export class ConfigRepository {
   constructor (db: Db) {
     // A config is named by its slug, or by its UUID.
     this.#find = db.prepare<[string, string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND (slug = ? OR id = ?)`).raw()
-    this.#page = db.prepare<[ConfigFilter & Page], unknown[]>(`${table.select} ${WHERE} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).raw()
-    this.#total = db.prepare<[ConfigFilter], number>(`SELECT count(*) FROM configs ${WHERE}`).pluck()
+    this.#list = paged<ConfigFilter, Config>(db, {
+      select: table.select, count: 'SELECT count(*) FROM configs', where: WHERE, order: 'created_at DESC, id DESC', decode: table.decode,
+    })
     // Versions saved in the same millisecond keep the order they were saved in (rowid).
     this.#versions = db.prepare<[string], unknown[]>(`${versionsTable.select} WHERE config_id = ? ORDER BY created_at DESC, rowid DESC`).raw()
     this.#countInWorkspace = db.prepare<[string], number>('SELECT count(*) FROM configs WHERE workspace_id = ?').pluck()
@@ -42,15 +43,10 @@ export class ConfigRepository {
   }
 
   find (organisationId: string, slugOrId: string): Config | undefined {
-    const row = this.#find.get(organisationId, slugOrId, slugOrId)
-    return row && table.decode(row)
+    return table.maybe(this.#find.get(organisationId, slugOrId, slugOrId))
   }
 
-  list (filter: ConfigFilter, page: Page): { total: number, configs: Config[] } {
-    const total = this.#total.get(filter)!
-    if (page.offset >= total) return { total, configs: [] }
-    return { total, configs: this.#page.all({ ...filter, ...page }).map(table.decode) }
-  }
+  list (filter: ConfigFilter, page: Page): { total: number, items: Config[] } { return this.#list(filter, page) }
 
   /** Every version of a config, newest first. */
   versions (configId: string): ConfigVersion[] { return this.#versions.all(configId).map(versionsTable.decode) }

@@ -5,8 +5,9 @@ import { holds, visibleOr404, workspaceFor } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import { listEnvelope, pageOf } from '../../platform/paging.js'
 import { serve } from '../../platform/serve.js'
+import { slugFor } from '../../platform/slugs.js'
 import { createConfig, deleteConfig, listConfigs, listConfigVersions, retrieveConfig, updateConfig } from '../../schemas/generated.js'
-import { configSlugFor, toConfigDetail, toConfigSummary, toConfigVersion, type Config } from './model.js'
+import { toConfigDetail, toConfigSummary, toConfigVersion, type Config } from './model.js'
 
 // Portkey's Configs routes. A config belongs to a workspace; it is named by its slug (or UUID). An
 // organisation key sees the organisation's configs, a workspace key its workspace's; any other is a 404.
@@ -17,10 +18,10 @@ export default async function configs (app: FastifyInstance): Promise<void> {
   const visibleConfig = (caller: Caller, slug: string): Config => visibleOr404(caller, configs.find(caller.organisationId, slug), `Config ${slug} not found`)
 
   serve(app, listConfigs, holds('configs.list'), async ({ caller, query }) => {
-    const { total, configs: found } = configs.list(
+    const { total, items } = configs.list(
       { organisationId: caller.organisationId, workspaceId: workspaceFor(workspaces, caller, query.workspace_id) },
       pageOf(query.page_size, query.current_page))
-    return { success: true as const, ...listEnvelope(total, found.map(toConfigSummary)) }
+    return { success: true as const, ...listEnvelope(total, items.map(toConfigSummary)) }
   })
 
   serve(app, createConfig, holds('configs.create'), async ({ caller, body }) => {
@@ -32,7 +33,7 @@ export default async function configs (app: FastifyInstance): Promise<void> {
       id: randomUUID(),
       organisation_id: caller.organisationId,
       workspace_id: workspaceId,
-      slug: configSlugFor(body.name),
+      slug: slugFor('pc', body.name, 'config'),
       name: body.name,
       is_default: body.isDefault ?? 0,
       status: 'active',

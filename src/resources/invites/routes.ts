@@ -36,7 +36,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
   serve(app, listInvites, holds('organisation_users.list'), async ({ caller, query }) => {
     const now = clock.now()
     const status = query.status ?? null
-    const { total, invites: found } = invites.list({
+    const { total, items } = invites.list({
       organisationId: caller.organisationId,
       role: query.role ?? null,
       email: query.email ?? null,
@@ -44,7 +44,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
       expiredBefore: status === 'expired' ? now : null,
       pendingAfter: status === 'pending' ? now : null,
     }, pageOf(query.pageSize, query.currentPage))
-    return listEnvelope(total, found.map(invite => toInviteObject(invite, now)))
+    return listEnvelope(total, items.map(invite => toInviteObject(invite, now)))
   })
 
   serve(app, createInvite, holds('organisation_users.create'), async (request) => {

@@ -1,4 +1,6 @@
 import type { Db } from '../../db/open.js'
+import { paged } from '../../db/paged.js'
+import { TableRepository } from '../../db/table.js'
 import type { Page } from '../../platform/paging.js'
 import type { OrganisationRole } from '../../schemas/generated.js'
 import { usersTable as table, type User } from './model.js'
@@ -11,55 +13,45 @@ export interface UserFilter {
 
 const WHERE = 'WHERE organisation_id = @organisationId AND (@role IS NULL OR role = @role) AND (@email IS NULL OR email = @email)'
 
-export class UserRepository {
+export class UserRepository extends TableRepository<User> {
   readonly #find
   readonly #findByEmail
-  readonly #page
-  readonly #total
+  readonly #list
   readonly #workspaceIds
-  readonly #insert
   readonly #setRole
-  readonly #delete
   readonly #deleteMemberships
 
   constructor (db: Db) {
+    super(db, table, ['organisation_id', 'email', 'created_at'])
     this.#find = db.prepare<[string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND id = ?`).raw()
     this.#findByEmail = db.prepare<[string], unknown[]>(`${table.select} WHERE email = ?`).raw()
-    this.#page = db.prepare<[UserFilter & Page], unknown[]>(`${table.select} ${WHERE} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset`).raw()
-    this.#total = db.prepare<[UserFilter], number>(`SELECT count(*) FROM users ${WHERE}`).pluck()
+    this.#list = paged<UserFilter, User>(db, {
+      select: table.select, count: 'SELECT count(*) FROM users', where: WHERE, order: 'created_at DESC, id DESC', decode: table.decode,
+    })
     this.#workspaceIds = db.prepare<[string], string>('SELECT workspace_id FROM workspace_members WHERE user_id = ? ORDER BY created_at, workspace_id').pluck()
-    this.#insert = db.prepare<Record<string, unknown>>(table.insert)
     this.#setRole = db.prepare<[OrganisationRole, number, string]>('UPDATE users SET role = ?, last_updated_at = ? WHERE id = ?')
-    this.#delete = db.prepare<[string]>('DELETE FROM users WHERE id = ?')
     this.#deleteMemberships = db.prepare<[string]>('DELETE FROM workspace_members WHERE user_id = ?')
   }
 
   find (organisationId: string, id: string): User | undefined {
-    const row = this.#find.get(organisationId, id)
-    return row && table.decode(row)
+    return table.maybe(this.#find.get(organisationId, id))
   }
 
   /** Emails are unique across organisations, as a login is. */
   findByEmail (email: string): User | undefined {
-    const row = this.#findByEmail.get(email)
-    return row && table.decode(row)
+    return table.maybe(this.#findByEmail.get(email))
   }
 
-  list (filter: UserFilter, page: Page): { total: number, users: User[] } {
-    const total = this.#total.get(filter)!
-    if (page.offset >= total) return { total, users: [] }
-    return { total, users: this.#page.all({ ...filter, ...page }).map(table.decode) }
-  }
+  list (filter: UserFilter, page: Page): { total: number, items: User[] } { return this.#list(filter, page) }
 
   /** The workspaces the user is a member of, in the order they joined. */
   workspaceIds (id: string): string[] { return this.#workspaceIds.all(id) }
 
-  insert (user: User): void { this.#insert.run(table.encode(user)) }
   setRole (id: string, role: OrganisationRole, now: number): void { this.#setRole.run(role, now, id) }
 
   /** Removes the user and their memberships; their keys go first (ApiKeyRepository.deleteOfUser). */
-  delete (id: string): void {
+  override delete (id: string): void {
     this.#deleteMemberships.run(id)
-    this.#delete.run(id)
+    super.delete(id)
   }
 }

@@ -23,10 +23,10 @@ export default async function users (app: FastifyInstance): Promise<void> {
   }
 
   serve(app, listUsers, holds('organisation_users.list'), async ({ caller, query }) => {
-    const { total, users: found } = users.list(
+    const { total, items } = users.list(
       { organisationId: caller.organisationId, role: query.role ?? null, email: query.email ?? null },
       pageOf(query.pageSize, query.currentPage))
-    return listEnvelope(total, found.map(withWorkspaces))
+    return listEnvelope(total, items.map(withWorkspaces))
   })
 
   serve(app, retrieveUser, holds('organisation_users.read'), async ({ caller, params }) =>

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open.js'
+import { paged } from '../../db/paged.js'
 import type { Page } from '../../platform/paging.js'
 import type { WorkspaceRole } from '../../schemas/generated.js'
 import { membersTable as table, type Member, type MemberOfUser } from './model.js'
@@ -10,16 +11,15 @@ export interface MemberFilter {
 }
 
 // Memberships read with what they show of their user, in the order they joined.
-const JOINED = `SELECT ${table.columns.map(column => `m.${column}`).join(', ')}, u.first_name, u.last_name, u.email, u.role AS org_role
-  FROM workspace_members m JOIN users u ON u.id = m.user_id`
+const FROM = 'FROM workspace_members m JOIN users u ON u.id = m.user_id'
+const JOINED = `SELECT ${table.columns.map(column => `m.${column}`).join(', ')}, u.first_name, u.last_name, u.email, u.role AS org_role ${FROM}`
 const WHERE = 'WHERE m.workspace_id = @workspaceId AND (@role IS NULL OR m.role = @role) AND (@email IS NULL OR u.email = @email)'
-const ORDER = 'ORDER BY m.created_at, m.user_id'
+const ORDER = 'm.created_at, m.user_id'
 
 export class MemberRepository {
   readonly #insert
   readonly #ofWorkspace
-  readonly #page
-  readonly #total
+  readonly #list
   readonly #find
   readonly #setRole
   readonly #delete
@@ -29,9 +29,8 @@ export class MemberRepository {
 
   constructor (db: Db) {
     this.#insert = db.prepare<Record<string, unknown>>(table.insert)
-    this.#ofWorkspace = db.prepare<[string], MemberOfUser>(`${JOINED} WHERE m.workspace_id = ? ${ORDER}`)
-    this.#page = db.prepare<[MemberFilter & Page], MemberOfUser>(`${JOINED} ${WHERE} ${ORDER} LIMIT @limit OFFSET @offset`)
-    this.#total = db.prepare<[MemberFilter], number>(`SELECT count(*) FROM workspace_members m JOIN users u ON u.id = m.user_id ${WHERE}`).pluck()
+    this.#ofWorkspace = db.prepare<[string], MemberOfUser>(`${JOINED} WHERE m.workspace_id = ? ORDER BY ${ORDER}`)
+    this.#list = paged<MemberFilter, MemberOfUser>(db, { select: JOINED, count: `SELECT count(*) ${FROM}`, where: WHERE, order: ORDER })
     this.#find = db.prepare<[string, string], MemberOfUser>(`${JOINED} WHERE m.workspace_id = ? AND m.user_id = ?`)
     this.#setRole = db.prepare<[WorkspaceRole, number, string, string]>(
       'UPDATE workspace_members SET role = ?, last_updated_at = ? WHERE workspace_id = ? AND user_id = ?')
@@ -46,11 +45,7 @@ export class MemberRepository {
   /** A workspace's members with their users, in the order they joined. */
   ofWorkspace (workspaceId: string): MemberOfUser[] { return this.#ofWorkspace.all(workspaceId) }
 
-  list (filter: MemberFilter, page: Page): { total: number, members: MemberOfUser[] } {
-    const total = this.#total.get(filter)!
-    if (page.offset >= total) return { total, members: [] }
-    return { total, members: this.#page.all({ ...filter, ...page }) }
-  }
+  list (filter: MemberFilter, page: Page): { total: number, items: MemberOfUser[] } { return this.#list(filter, page) }
 
   find (workspaceId: string, userId: string): MemberOfUser | undefined { return this.#find.get(workspaceId, userId) }
 

@@ -35,10 +35,10 @@ export default async function workspaceMembers (app: FastifyInstance): Promise<v
 
   serve(app, listWorkspaceMembers, holds('workspace_users.list'), async ({ caller, params, query }) => {
     const workspace = reachable(caller, params.workspaceId)
-    const { total, members: found } = members.list(
+    const { total, items } = members.list(
       { workspaceId: workspace.id, role: query.role ?? null, email: query.email ?? null },
       pageOf(query.page_size, query.current_page))
-    return listEnvelope(total, found.map(toWorkspaceMember))
+    return listEnvelope(total, items.map(toWorkspaceMember))
   })
 
   serve(app, addWorkspaceMembers, holds('workspace_users.create'), async ({ caller, params, body }) => {

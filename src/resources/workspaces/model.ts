@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { table } from '../../db/table.js'
 import type { RateLimit, Workspace as WorkspaceObject, WorkspaceMember, WorkspaceUsageLimits, WorkspaceWithUsers } from '../../schemas/generated.js'
 import { formatInstant } from '../../time.js'
@@ -43,12 +42,6 @@ export function newWorkspace (fields: Pick<Workspace, 'id' | 'organisation_id' |
     last_updated_at: fields.created_at,
     ...fields,
   }
-}
-
-/** Portkey's slugs: `ws-`, the name in lower case with dashes, and 6 random hex digits. */
-export function slugFor (name: string): string {
-  const words = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40).replace(/-+$/, '')
-  return `ws-${words || 'workspace'}-${randomBytes(3).toString('hex')}`
 }
 
 /** The one mapping from the store to Portkey's Workspace. The live API puts the icon before the name. */

@@ -5,10 +5,11 @@ import { holds } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import { listEnvelope, pageOf } from '../../platform/paging.js'
 import { serve } from '../../platform/serve.js'
+import { slugFor } from '../../platform/slugs.js'
 import { createWorkspace, deleteWorkspace, listWorkspaces, retrieveWorkspace, updateWorkspace } from '../../schemas/generated.js'
 import { userOfOrganisation } from '../users/access.js'
 import { toWorkspaceMember } from '../workspace-members/model.js'
-import { newWorkspace, slugFor, toWorkspaceObject, toWorkspaceWithUsers, type Workspace } from './model.js'
+import { newWorkspace, toWorkspaceObject, toWorkspaceWithUsers, type Workspace } from './model.js'
 import { reachableWorkspace } from './access.js'
 import { applyUpdate } from './rules.js'
 
@@ -36,13 +37,13 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
   serve(app, listWorkspaces, holds('workspaces.list'), async ({ caller, query }) => {
     // No workspace is ever archived here: asking only for archived ones finds none.
     if (query.status !== undefined && !query.status.split(',').includes('active')) return listEnvelope(0, [])
-    const { total, workspaces: found } = workspaces.list({
+    const { total, items } = workspaces.list({
       organisationId: caller.organisationId,
       workspaceId: caller.workspaceId,
       name: query.name ?? null,
       exactName: query.exact_name ?? null,
     }, pageOf(query.page_size, query.current_page))
-    return listEnvelope(total, found.map(toWorkspaceObject))
+    return listEnvelope(total, items.map(toWorkspaceObject))
   })
 
   serve(app, createWorkspace, holds('workspaces.create'), async ({ caller, body }) => {
@@ -52,7 +53,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     const workspace = newWorkspace({
       id: randomUUID(),
       organisation_id: caller.organisationId,
-      slug: slugFor(body.name),
+      slug: slugFor('ws', body.name, 'workspace'),
       name: body.name,
       icon: body.icon || null,
       description: body.description ?? null,
