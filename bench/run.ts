@@ -85,6 +85,8 @@ try {
     ['POST /api-keys/workspace/service   (--db FILE)', `${writesOnFile.url}/v1/api-keys/workspace/service`, json, create],
     ['PUT /api-keys/{id}                   (in memory)', `${writes.url}/v1/api-keys/${SEED.apiKeys.sharedCi}`, json, update],
     ['PUT /api-keys/{id}                 (--db FILE)', `${writesOnFile.url}/v1/api-keys/${SEED.apiKeys.sharedCi}`, json, update],
+    ['GET /admin/workspaces                    (seed)', `${small.url}/v1/admin/workspaces`, auth, {}],
+    ['GET /admin/workspaces/{id}   (with its members)', `${small.url}/v1/admin/workspaces/${SEED.workspaces.research.id}`, auth, {}],
   ]
   // Memory of the 100,000-key stores once each has served lists, before the writes grow them.
   await load(`${big.url}/v1/api-keys`, auth, {}, true)
@@ -129,6 +131,8 @@ try {
   console.log(`\n${'for context'.padEnd(52)} ${'measured'.padStart(9)}`)
   console.log(`${'bare Fastify process start to first 200, ms'.padEnd(52)} ${bareStartup.toFixed(2).padStart(9)}`)
   console.log(`${'resident memory at 100,000 keys, MB (--db FILE)'.padEnd(52)} ${rssFile.toFixed(2).padStart(9)}`)
+  console.log(`${'GET /admin/workspaces/{id} / GET /api-keys/{id}'.padEnd(52)} ${(rps(11) / rps(1)).toFixed(2).padStart(9)}`)
+  console.log(`${'GET /admin/workspaces / GET /api-keys (1,000 keys)'.padEnd(52)} ${(rps(10) / rps(4)).toFixed(2).padStart(9)}`)
 } finally {
   for (const child of children) child.kill('SIGTERM')
 }
