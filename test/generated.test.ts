@@ -48,8 +48,9 @@ const known: Context = {
   ],
 }
 
-// Who sends the request: every kind of caller, with and without the scopes the operation needs.
-function callers (app: FastifyInstance): fc.Arbitrary<string | undefined> {
+// Adds the spare workspaces and the callers' keys to a store, and answers who sends a request: every
+// kind of caller, with and without the scopes the operation needs.
+function prepareCallers (app: FastifyInstance): fc.Arbitrary<string | undefined> {
   for (const [i, id] of SPARE_WORKSPACES.entries()) {
     app.store.workspaces.insert(newWorkspace({ id, organisation_id: SEED.organisation.id, slug: `ws-spare-${i}`, name: `Spare ${i}`, created_at: app.clock.now() }))
   }
@@ -107,7 +108,7 @@ for (const entry of operations) {
     const app = await build(t, { clock })
     const statuses = new Map<number, number>()
     // Time passes between requests (up to two days), so rotations' transitions end and keys expire.
-    const property = fc.asyncProperty(requests(entry, callers(app)), fc.integer({ min: 0, max: 2 * 86_400_000 }), async (request, wait) => {
+    const property = fc.asyncProperty(requests(entry, prepareCallers(app)), fc.integer({ min: 0, max: 2 * 86_400_000 }), async (request, wait) => {
       clock.ms += wait
       const before = storeContents(app)
       const response = await app.inject(request)
