@@ -2,7 +2,7 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { systemClock, type Clock } from './clock.js'
+import { MockClock, systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import store from './db/store.js'
 import { parseJsonBodies } from './body.js'
@@ -14,7 +14,7 @@ import mock from './routes/mock.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    clock: Clock
+    clock: MockClock
   }
 }
 
@@ -52,7 +52,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
   })
   answerInEnvelope(app)
 
-  app.decorate('clock', clock)
+  app.decorate('clock', new MockClock(clock))
   app.decorateRequest('caller', null as never)
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)

@@ -18,6 +18,8 @@ export interface Store {
   workspaces: WorkspaceRepository
   members: MemberRepository
   apiKeys: ApiKeyRepository
+  /** Empties every table and loads the seed again, in one transaction. */
+  reset (): void
 }
 
 declare module 'fastify' {
@@ -38,6 +40,7 @@ export default fp<StoreOptions>(async (app, { path, dev }) => {
   const db = openDatabase(path)
   const store: Store = {
     db,
+    reset: () => reset(),
     organisations: new OrganisationRepository(db),
     users: new UserRepository(db),
     invites: new InviteRepository(db),
@@ -46,6 +49,14 @@ export default fp<StoreOptions>(async (app, { path, dev }) => {
     members: new MemberRepository(db),
     apiKeys: new ApiKeyRepository(db),
   }
+  // Foreign keys are checked at commit, so the tables can be emptied in any order; every table there
+  // is, so that one added later is never forgotten.
+  const reset = db.transaction(() => {
+    db.pragma('defer_foreign_keys = ON')
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]
+    for (const table of tables) db.prepare(`DELETE FROM "${table}"`).run()
+    seed(store, dev)
+  })
   if (store.organisations.isEmpty()) seed(store, dev)
   app.decorate('store', store)
   app.addHook('onClose', () => { db.close() })

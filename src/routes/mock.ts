@@ -1,10 +1,34 @@
 import type { FastifyInstance } from 'fastify'
-import { getHealth, getOpenApiDocument } from '../schemas/generated.js'
+import { badRequest, invalidField } from '../errors.js'
 import { serve } from '../platform/serve.js'
+import { getClock, getHealth, getOpenApiDocument, resetStore, setClock } from '../schemas/generated.js'
+import { formatInstant, instantOf, LATEST } from '../time.js'
 
 // The stand-in's own routes, outside Portkey's paths.
 export default async function mock (app: FastifyInstance): Promise<void> {
+  const { clock, store } = app
+  const clockNow = () => ({ now: formatInstant(clock.now()), frozen: clock.frozen, offset_ms: clock.offset })
+
   // Registered after the store, so an answer means migrations and seed are done.
   serve(app, getHealth, 'public', async () => ({ status: 'ok' as const }))
   serve(app, getOpenApiDocument, 'public', async () => app.swagger() as unknown as Record<string, unknown>)
+
+  serve(app, getClock, 'public', async () => clockNow())
+
+  serve(app, setClock, 'public', async ({ body }) => {
+    const given = (['set', 'advance_ms', 'freeze', 'real'] as const).filter(field => body[field] !== undefined)
+    if (given.length !== 1) throw badRequest('Invalid body: send exactly one of set, advance_ms, freeze, real')
+    if (body.set !== undefined) clock.set(instantOf(body.set))
+    else if (body.advance_ms !== undefined) {
+      if (clock.now() + body.advance_ms > LATEST) throw invalidField('advance_ms', `the clock would pass ${formatInstant(LATEST)}`)
+      clock.advance(body.advance_ms)
+    } else if (body.freeze) clock.freeze()
+    else clock.real()
+    return clockNow()
+  })
+
+  serve(app, resetStore, 'public', async () => {
+    store.reset()
+    return { status: 'reset' as const }
+  })
 }

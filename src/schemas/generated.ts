@@ -425,6 +425,26 @@ export const ConfigVersionList = Type.Object({
 })
 export type ConfigVersionList = Static<typeof ConfigVersionList>
 
+export const MockClock = Type.Object({
+  now: Type.String({ format: 'date-time' }),
+  frozen: Type.Boolean(),
+  offset_ms: Type.Integer(),
+})
+export type MockClock = Static<typeof MockClock>
+
+export const MockClockChange = Type.Object({
+  set: Type.Optional(Type.String({ format: 'date-time' })),
+  advance_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 315360000000 })),
+  freeze: Type.Optional(Type.Unsafe<true>({ type: 'boolean', enum: [true] })),
+  real: Type.Optional(Type.Unsafe<true>({ type: 'boolean', enum: [true] })),
+})
+export type MockClockChange = Static<typeof MockClockChange>
+
+export const MockReset = Type.Object({
+  status: Type.Unsafe<'reset'>({ type: 'string', enum: ['reset'] }),
+})
+export type MockReset = Static<typeof MockReset>
+
 export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
 export type ApiKeyType = Static<typeof ApiKeyType>
 
@@ -1298,6 +1318,54 @@ export const acceptInvite = {
       403: ErrorResponse,
       404: ErrorResponse,
       409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const getClock = {
+  method: 'GET',
+  url: '/__mock/clock',
+  prefixes: [''],
+  schema: {
+    operationId: 'getClock',
+    response: {
+      200: MockClock,
+      400: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const setClock = {
+  method: 'POST',
+  url: '/__mock/clock',
+  prefixes: [''],
+  schema: {
+    operationId: 'setClock',
+    body: MockClockChange,
+    response: {
+      200: MockClock,
+      400: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const resetStore = {
+  method: 'POST',
+  url: '/__mock/reset',
+  prefixes: [''],
+  schema: {
+    operationId: 'resetStore',
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: MockReset,
+      400: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,
       500: ErrorResponse,

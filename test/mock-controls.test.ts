@@ -1,0 +1,122 @@
+import { join } from 'node:path'
+import t from 'tap'
+import { build, call, DEV, listen, SEED } from './helper.js'
+
+const HOUR = 3_600_000
+const setClock = (payload: object) => ({ method: 'POST' as const, url: '/__mock/clock', payload })
+
+t.test('the clock: read, set, advance, freeze, back to real time', async t => {
+  const app = await build(t)
+  const before = Date.now()
+  const first = (await call(app, undefined, { url: '/__mock/clock' })).body
+  t.equal(first.frozen, false)
+  t.equal(first.offset_ms, 0)
+  t.ok(Date.parse(first.now) >= before - 1000 && Date.parse(first.now) <= Date.now() + 1000, 'the machine\'s time')
+
+  t.same((await call(app, undefined, setClock({ set: '2030-01-01T00:00:00Z' }))).body, { now: '2030-01-01T00:00:00.000Z', frozen: true, offset_ms: 0 })
+  t.equal((await call(app, undefined, setClock({ advance_ms: 2 * HOUR }))).body.now, '2030-01-01T02:00:00.000Z', 'a frozen clock moves by what it is told')
+  t.equal((await call(app, undefined, { url: '/__mock/clock' })).body.now, '2030-01-01T02:00:00.000Z', 'and stands still otherwise')
+
+  const real = (await call(app, undefined, setClock({ real: true }))).body
+  t.match(real, { frozen: false, offset_ms: 0 })
+  const ahead = (await call(app, undefined, setClock({ advance_ms: 24 * HOUR }))).body
+  t.equal(ahead.offset_ms, 24 * HOUR, 'a running clock runs a day ahead')
+  t.ok(Math.abs(Date.parse(ahead.now) - (Date.now() + 24 * HOUR)) < 1000)
+  t.equal((await call(app, undefined, setClock({ freeze: true }))).body.frozen, true)
+})
+
+t.test('bad clock changes are a 400 naming what is wrong, and change nothing', async t => {
+  const app = await build(t)
+  await call(app, undefined, setClock({ set: '2030-01-01T00:00:00Z' }))
+  const cases: [object, RegExp][] = [
+    [{}, /exactly one of/],
+    [{ set: '2030-01-01T00:00:00Z', advance_ms: 1 }, /exactly one of/],
+    [{ set: '2030-06-30T23:59:60Z' }, /set/],
+    [{ advance_ms: -1 }, /advance_ms/],
+    [{ advance_ms: 1.5 }, /advance_ms/],
+    [{ freeze: false }, /freeze/],
+  ]
+  for (const [payload, message] of cases) {
+    const { status, body } = await call(app, undefined, setClock(payload))
+    t.equal(status, 400, JSON.stringify(payload))
+    t.match(body.data.message, message)
+  }
+  await call(app, undefined, setClock({ set: '9999-12-31T00:00:00Z' }))
+  const past = await call(app, undefined, setClock({ advance_ms: 48 * HOUR }))
+  t.equal(past.status, 400)
+  t.match(past.body.data.message, /advance_ms: the clock would pass 9999-12-31T23:59:59.999Z/)
+  t.equal((await call(app, undefined, { url: '/__mock/clock' })).body.now, '9999-12-31T00:00:00.000Z')
+})
+
+t.test('moving the clock past expires_at expires a key and refuses its secret', async t => {
+  const app = await build(t)
+  await call(app, undefined, setClock({ set: '2030-01-01T00:00:00Z' }))
+  const { body } = await call(app, DEV.admin, {
+    method: 'POST', url: '/api-keys/organisation/service',
+    payload: { name: 'short-lived', scopes: ['organisation_service_api_keys.list'], expires_at: '2030-01-01T01:00:00Z' },
+  })
+  t.equal((await call(app, body.key, { url: '/api-keys' })).status, 200)
+  await call(app, undefined, setClock({ advance_ms: 2 * HOUR }))
+  t.equal((await call(app, DEV.admin, { url: `/api-keys/${body.id}` })).body.status, 'expired')
+  t.equal((await call(app, body.key, { url: '/api-keys' })).status, 401)
+})
+
+t.test('a rotation\'s old secret stops when the clock passes the transition', async t => {
+  const app = await build(t)
+  await call(app, undefined, setClock({ set: '2030-01-01T00:00:00Z' }))
+  const { body } = await call(app, DEV.admin, { method: 'POST', url: '/api-keys/organisation/service', payload: { name: 'r', scopes: ['organisation_service_api_keys.list'] } })
+  const rotated = (await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${body.id}/rotate` })).body
+  t.equal(rotated.key_transition_expires_at, '2030-01-01T00:30:00.000Z')
+  await call(app, undefined, setClock({ advance_ms: 29 * 60_000 }))
+  t.equal((await call(app, body.key, { url: '/api-keys' })).status, 200, 'within the transition')
+  await call(app, undefined, setClock({ advance_ms: 60_000 }))
+  t.equal((await call(app, body.key, { url: '/api-keys' })).status, 401, 'after it')
+  t.equal((await call(app, rotated.key, { url: '/api-keys' })).status, 200, 'the new secret works')
+})
+
+const everything = async (app: Awaited<ReturnType<typeof build>>) => {
+  const lists = []
+  for (const url of ['/api-keys?page_size=1000', '/admin/workspaces', '/admin/users', '/admin/users/invites', '/configs', `/admin/workspaces/${SEED.workspaces.research.id}/users`]) {
+    lists.push((await app.inject({ url, headers: { 'x-portkey-api-key': DEV.admin } })).body)
+  }
+  return lists
+}
+
+t.test('reset puts the store back to the seed: the same answers, byte for byte', async t => {
+  const app = await build(t)
+  await call(app, undefined, setClock({ set: '2030-01-01T00:00:00Z' }))
+  const before = await everything(app)
+  const created = (await call(app, DEV.admin, { method: 'POST', url: '/api-keys/organisation/service', payload: { name: 'temp', scopes: [] } })).body
+  await call(app, DEV.admin, { method: 'DELETE', url: `/api-keys/${SEED.apiKeys.sharedCi}` })
+  await call(app, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'temp', users: [SEED.users.carol.id] } })
+  await call(app, DEV.admin, { method: 'DELETE', url: `/admin/users/${SEED.users.bob.id}` })
+  await call(app, DEV.admin, { method: 'POST', url: '/admin/users/invites', payload: { email: 'z@acme.test', role: 'member' } })
+  t.not(JSON.stringify(await everything(app)), JSON.stringify(before), 'the writes changed the store')
+
+  const { status, body } = await call(app, undefined, { method: 'POST', url: '/__mock/reset' })
+  t.equal(status, 200)
+  t.same(body, { status: 'reset' })
+  t.same(await everything(app), before)
+  t.equal((await call(app, created.key, { url: '/api-keys' })).status, 401, 'a key made since is gone, secret and all')
+  t.equal((await call(app, undefined, { url: '/__mock/clock' })).body.now, '2030-01-01T00:00:00.000Z', 'the clock is left as it was')
+})
+
+t.test('reset works on a file store too, and what it leaves survives a restart', async t => {
+  const db = join(t.testdir(), 'reset.db')
+  const first = await build(t, { config: { db } })
+  const before = await everything(first)
+  await call(first, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'temp' } })
+  t.equal((await call(first, undefined, { method: 'POST', url: '/__mock/reset' })).status, 200)
+  await first.close()
+  const second = await build(t, { config: { db } })
+  t.same(await everything(second), before)
+})
+
+t.test('over HTTP', async t => {
+  const base = await listen(await build(t))
+  const moved = await fetch(`${base}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ set: '2031-05-05T05:05:05Z' }) })
+  t.equal(moved.status, 200)
+  t.equal(((await moved.json()) as { now: string }).now, '2031-05-05T05:05:05.000Z')
+  const reset = await fetch(`${base}/__mock/reset`, { method: 'POST' })
+  t.same(await reset.json(), { status: 'reset' })
+})
