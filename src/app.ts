@@ -7,7 +7,7 @@ import type { Config } from './config.js'
 import store from './db/store.js'
 import { parseJsonBodies } from './body.js'
 import { errorHandler, notFoundHandler } from './errors.js'
-import { answerInEnvelope, clientErrorHandler, serverOptions } from './http.js'
+import { answerInEnvelope, clientErrorHandler, requireAdminToken, serverOptions } from './http.js'
 import { validatorCompiler } from './validation.js'
 import portkey from './routes/portkey.js'
 import mock from './routes/mock.js'
@@ -51,6 +51,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
     requestTimeout: config.requestTimeout,
   })
   answerInEnvelope(app)
+  requireAdminToken(app, config.adminToken)
 
   app.decorate('clock', new MockClock(clock))
   app.decorateRequest('caller', null as never)

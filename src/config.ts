@@ -19,6 +19,8 @@ export const Config = Type.Object({
   adminApiKey: Secret('admin-dev-key-portkey-mock-000001'),
   workspaceApiKey: Secret('workspace-dev-key-portkey-mock-0002'),
   userApiKey: Secret('user-dev-key-portkey-mock-000003'),
+  // Empty: the /__mock routes are open.
+  adminToken: Type.String({ default: '' }),
 })
 export type Config = Static<typeof Config>
 
@@ -40,6 +42,7 @@ export const SETTINGS: Setting[] = [
   { key: 'adminApiKey', env: 'PORTKEY_MOCK_ADMIN_API_KEY', help: 'Secret of the seeded organisation admin key' },
   { key: 'workspaceApiKey', env: 'PORTKEY_MOCK_WORKSPACE_API_KEY', help: 'Secret of the seeded workspace-service key' },
   { key: 'userApiKey', env: 'PORTKEY_MOCK_USER_API_KEY', help: 'Secret of the seeded workspace-user key' },
+  { key: 'adminToken', flag: 'admin-token', env: 'PORTKEY_MOCK_ADMIN_TOKEN', help: 'Bearer token every /__mock route but health then needs (prefer the variable: a flag shows in ps)' },
 ]
 
 export class ConfigError extends Error {}

@@ -1,8 +1,10 @@
+import { timingSafeEqual } from 'node:crypto'
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyInstance, FastifyRequest } from 'fastify'
-import { badRequest, envelope } from './errors.js'
+import { badRequest, envelope, unauthorised } from './errors.js'
 import type { ErrorResponse } from './schemas/generated.js'
+import { hashSecret } from './secrets.js'
 
 // What Node's HTTP layer would otherwise answer by itself, outside Portkey's envelope: a request it
 // cannot parse, a timeout, a missing Host, an Expect it does not meet, a CONNECT. Each is answered
@@ -70,6 +72,22 @@ function expectationFailed (request: IncomingMessage, response: ServerResponse):
 function refuseConnect (request: IncomingMessage, socket: Socket): void {
   socket.on('error', () => socket.destroy())
   socket.end(rawResponse(404, 'AB08', `No route for CONNECT ${String(request.url).slice(0, 200)}`, true))
+}
+
+/**
+ * With an admin token, every /__mock route but health needs `Authorization: Bearer <token>`. The
+ * comparison is of digests, so its time says nothing about the token.
+ */
+export function requireAdminToken (app: FastifyInstance, token: string): void {
+  if (token === '') return
+  const expected = hashSecret(`Bearer ${token}`)
+  app.addHook('onRequest', async request => {
+    // The route that matched, not the raw URL, which an encoding could disguise.
+    const route = request.routeOptions.url ?? ''
+    if (!route.startsWith('/__mock/') || route === '/__mock/health') return
+    const given = hashSecret(String(request.headers.authorization ?? ''))
+    if (!timingSafeEqual(given, expected)) throw unauthorised('Unauthorised Request: /__mock routes need the admin token as a bearer token')
+  })
 }
 
 /** Wires the answers above into an app whose server was created with serverOptions(). */

@@ -31,6 +31,9 @@ function banner (app: ReturnType<typeof buildApp>, config: Config, url: string):
     `  SDK baseURL: ${url}/v1   store: ${config.db}`,
     devKeys.length ? 'Dev keys (x-portkey-api-key):' : 'None of the dev keys is in this store.',
     ...devKeys,
+    config.adminToken === ''
+      ? 'Test controls (/__mock/*) are open to anyone who can reach this port; set PORTKEY_MOCK_ADMIN_TOKEN to protect them.'
+      : 'Test controls (/__mock/*) need Authorization: Bearer <the admin token>.',
     '',
   ].join('\n')
 }

@@ -120,3 +120,22 @@ t.test('over HTTP', async t => {
   const reset = await fetch(`${base}/__mock/reset`, { method: 'POST' })
   t.same(await reset.json(), { status: 'reset' })
 })
+
+t.test('with an admin token, every /__mock route but health needs it; without one they are open', async t => {
+  const app = await build(t, { config: { adminToken: 'let-me-in-please' } })
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+  t.equal((await call(app, undefined, { url: '/__mock/health' })).status, 200, 'health is always open')
+  for (const request of [{ url: '/__mock/clock' }, { method: 'POST' as const, url: '/__mock/reset' }, { url: '/__mock//clock' }]) {
+    const missing = await call(app, undefined, request)
+    t.equal(missing.status, 401, `${request.url} without the token`)
+    t.equal(missing.body.data.errorCode, 'AB05')
+    t.equal((await call(app, undefined, { ...request, headers: bearer('wrong-token-here') })).status, 401, 'a wrong token')
+    t.equal((await call(app, undefined, { ...request, headers: bearer('let-me-in-please') })).status, 200, 'the right one')
+  }
+  const accept = { method: 'POST' as const, url: `/__mock/invites/${SEED.invites.dave}/accept` }
+  t.equal((await call(app, DEV.admin, accept)).status, 401, 'accepting an invite needs it too')
+  t.equal((await call(app, DEV.admin, { ...accept, headers: bearer('let-me-in-please') })).status, 200)
+  t.equal((await call(app, DEV.admin, { url: '/api-keys' })).status, 200, 'Portkey\'s routes do not need it')
+  const open = await build(t)
+  t.equal((await call(open, undefined, { url: '/__mock/clock' })).status, 200, 'without a token, open')
+})

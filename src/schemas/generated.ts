@@ -1334,6 +1334,7 @@ export const getClock = {
     response: {
       200: MockClock,
       400: ErrorResponse,
+      401: ErrorResponse,
       500: ErrorResponse,
     },
   },
@@ -1349,6 +1350,7 @@ export const setClock = {
     response: {
       200: MockClock,
       400: ErrorResponse,
+      401: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,
       500: ErrorResponse,
@@ -1366,6 +1368,7 @@ export const resetStore = {
     response: {
       200: MockReset,
       400: ErrorResponse,
+      401: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,
       500: ErrorResponse,
