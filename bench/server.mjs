@@ -1,5 +1,5 @@
 // A stand-in server for the benchmark: the built app (dist/) on a store (DB, in memory by default)
-// holding the seed plus KEYS more keys, listening on a free loopback port. Plain JavaScript on purpose: it runs
+// holding the seed plus KEYS more keys (JOURNAL: the journal's size, 0 for none), listening on a free loopback port. Plain JavaScript on purpose: it runs
 // under bare node, so its memory is the app's own. Prints its URL on stdout.
 import { createHash } from 'node:crypto'
 import { buildApp } from '../dist/app.js'
@@ -9,7 +9,7 @@ import { SEED } from '../dist/db/seed.js'
 import { maskSecret } from '../dist/secrets.js'
 
 const total = Number(process.env.KEYS ?? 0)
-const app = buildApp(defaultConfig({ logLevel: 'warn', db: process.env.DB ?? ':memory:' }))
+const app = buildApp(defaultConfig({ logLevel: 'warn', db: process.env.DB ?? ':memory:', journalSize: Number(process.env.JOURNAL ?? 1000) }))
 await app.ready()
 
 const workspaces = [SEED.workspaces.shared.id, SEED.workspaces.research.id]

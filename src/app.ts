@@ -8,6 +8,7 @@ import store from './db/store.js'
 import { parseJsonBodies } from './body.js'
 import { errorHandler, notFoundHandler } from './errors.js'
 import { answerInEnvelope, clientErrorHandler, requireAdminToken, serverOptions } from './http.js'
+import { keepJournal } from './journal.js'
 import { validatorCompiler } from './validation.js'
 import portkey from './routes/portkey.js'
 import mock from './routes/mock.js'
@@ -52,6 +53,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
   })
   answerInEnvelope(app)
   requireAdminToken(app, config.adminToken)
+  keepJournal(app, config.journalSize)
 
   app.decorate('clock', new MockClock(clock))
   app.decorateRequest('caller', null as never)

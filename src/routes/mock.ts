@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { badRequest, invalidField } from '../errors.js'
+import { listEnvelope, pageOf } from '../platform/paging.js'
 import { serve } from '../platform/serve.js'
-import { getClock, getHealth, getOpenApiDocument, resetStore, setClock } from '../schemas/generated.js'
+import { clearRequests, getClock, getHealth, getOpenApiDocument, listRequests, resetStore, setClock } from '../schemas/generated.js'
 import { formatInstant, instantOf, LATEST } from '../time.js'
 
 // The stand-in's own routes, outside Portkey's paths.
@@ -25,6 +26,17 @@ export default async function mock (app: FastifyInstance): Promise<void> {
     } else if (body.freeze) clock.freeze()
     else clock.real()
     return clockNow()
+  })
+
+  serve(app, listRequests, 'public', async ({ query }) => {
+    const found = app.journal.list({ method: query.method, path: query.path, status: query.status, apiKeyId: query.api_key_id })
+    const { limit, offset } = pageOf(query.page_size, query.current_page)
+    return listEnvelope(found.length, found.slice(offset, offset + limit))
+  })
+
+  serve(app, clearRequests, 'public', async () => {
+    app.journal.clear()
+    return {}
   })
 
   serve(app, resetStore, 'public', async () => {

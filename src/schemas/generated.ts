@@ -445,6 +445,33 @@ export const MockReset = Type.Object({
 })
 export type MockReset = Static<typeof MockReset>
 
+export const JournalEntry = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  at: Type.String({ format: 'date-time' }),
+  method: Type.String(),
+  path: Type.String(),
+  query: Type.String(),
+  status: Type.Integer(),
+  duration_ms: Type.Number(),
+  api_key_id: Nullable(Type.String({ format: 'uuid' })),
+  operation_id: Nullable(Type.String()),
+  request: Type.Object({
+    headers: Dictionary(Type.String()),
+    body: Nullable(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+  }),
+  response: Type.Object({
+    body: Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true }),
+  }),
+})
+export type JournalEntry = Static<typeof JournalEntry>
+
+export const JournalList = Type.Object({
+  total: Type.Integer({ minimum: 0 }),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(JournalEntry),
+})
+export type JournalList = Static<typeof JournalList>
+
 export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
 export type ApiKeyType = Static<typeof ApiKeyType>
 
@@ -1367,6 +1394,47 @@ export const resetStore = {
     body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
     response: {
       200: MockReset,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listRequests = {
+  method: 'GET',
+  url: '/__mock/requests',
+  prefixes: [''],
+  schema: {
+    operationId: 'listRequests',
+    querystring: Type.Object({
+      method: Type.Optional(Type.Unsafe<'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 'OPTIONS'>({ type: 'string', enum: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] })),
+      path: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+      status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+      api_key_id: Type.Optional(Type.String({ format: 'uuid' })),
+      page_size: PageSizeParameter,
+      current_page: CurrentPageParameter,
+    }),
+    response: {
+      200: JournalList,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const clearRequests = {
+  method: 'DELETE',
+  url: '/__mock/requests',
+  prefixes: [''],
+  schema: {
+    operationId: 'clearRequests',
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
       400: ErrorResponse,
       401: ErrorResponse,
       413: ErrorResponse,

@@ -1,0 +1,74 @@
+import t from 'tap'
+import { Journal } from '../src/journal.js'
+import { build, call, DEV, listen, SEED, sdk } from './helper.js'
+
+const journal = (app: Awaited<ReturnType<typeof build>>, query = '') => call(app, undefined, { url: `/__mock/requests${query}` })
+
+t.test('the journal: newest first, what was sent and answered, every secret masked', async t => {
+  const app = await build(t)
+  const created = (await call(app, DEV.admin, { method: 'POST', url: '/v1/api-keys/organisation/service', payload: { name: 'j', scopes: [] } })).body
+  await call(app, created.key, { url: '/v1/api-keys?page_size=2' })
+  await call(app, DEV.admin, { url: '/v1/api-keys?page_size=0' })
+  await call(app, undefined, { url: '/__mock/clock' })
+
+  const { status, body } = await journal(app)
+  t.equal(status, 200)
+  t.equal(body.total, 3, 'the /__mock routes are not journalled')
+  const [bad, listed, made] = body.data
+  t.match(bad, { id: 3, method: 'GET', path: '/v1/api-keys', query: 'page_size=0', status: 400, api_key_id: SEED.apiKeys.admin, operation_id: 'listApiKeys' })
+  t.equal(bad.response.body.data.errorCode, 'AB01')
+  t.match(listed, { status: 403, api_key_id: created.id })
+  t.match(made, { method: 'POST', status: 200, operation_id: 'createApiKey', request: { body: { name: 'j', scopes: [] } } })
+  t.equal(made.request.headers['x-portkey-api-key'], `${DEV.admin.slice(0, 2)}*****${DEV.admin.slice(-3)}`, 'the caller\'s secret, masked')
+  t.equal(made.response.body.key, `${created.key.slice(0, 2)}*****${created.key.slice(-3)}`, 'the secret create answered, masked')
+  const text = JSON.stringify(body)
+  t.notMatch(text, DEV.admin, 'no secret anywhere in it')
+  t.notMatch(text, created.key)
+})
+
+t.test('filters by method, path, status and caller; paging; clearing', async t => {
+  const app = await build(t)
+  await call(app, DEV.admin, { url: '/api-keys' })
+  await call(app, DEV.workspace, { url: `/api-keys/${SEED.apiKeys.sharedCi}` })
+  await call(app, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'w' } })
+  await call(app, 'unknown-secret-value', { url: '/api-keys' })
+  const ids = async (query: string) => (await journal(app, `?${query}`)).body.data.map((e: { id: number }) => e.id)
+  t.same(await ids('method=POST'), [3])
+  t.same(await ids('path=workspaces'), [3])
+  t.same(await ids('status=401'), [4])
+  t.same(await ids(`api_key_id=${SEED.apiKeys.workspaceService}`), [2])
+  t.same(await ids('page_size=2&current_page=1'), [2, 1])
+  t.equal((await journal(app, '?status=99')).status, 400)
+  t.equal((await call(app, undefined, { method: 'DELETE', url: '/__mock/requests' })).status, 200)
+  t.equal((await journal(app)).body.total, 0)
+})
+
+t.test('bounded: the oldest entries are dropped; size 0 keeps none', async t => {
+  const app = await build(t, { config: { journalSize: 3 } })
+  for (let i = 0; i < 5; i++) await call(app, DEV.admin, { url: `/api-keys?page_size=${i + 1}` })
+  t.same((await journal(app)).body.data.map((e: { id: number, query: string }) => [e.id, e.query]), [[5, 'page_size=5'], [4, 'page_size=4'], [3, 'page_size=3']])
+  const none = await build(t, { config: { journalSize: 0 } })
+  await call(none, DEV.admin, { url: '/api-keys' })
+  t.equal((await journal(none)).body.total, 0)
+})
+
+t.test('what the SDK sent over HTTP, as it sent it', async t => {
+  const app = await build(t)
+  const portkey = sdk(await listen(app), DEV.admin)
+  await portkey.apiKeys.list({ workspace_id: SEED.workspaces.shared.slug })
+  const [entry] = (await journal(app)).body.data
+  t.match(entry, { method: 'GET', path: '/v1/api-keys', query: `workspace_id=${SEED.workspaces.shared.slug}`, status: 200 })
+  t.match(entry.request.headers, { 'x-portkey-runtime': /.+/, 'content-type': 'application/json' }, 'the SDK\'s own headers')
+})
+
+t.test('bounded by the answers\' size too: a few large answers push the oldest out', async t => {
+  const journal = new Journal(100, 1000)
+  const entry = (n: number) => ({
+    at: 0, method: 'GET', url: `/api-keys?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: {}, body: null,
+    answer: JSON.stringify({ pad: 'x'.repeat(390) }),
+  })
+  for (let n = 1; n <= 5; n++) journal.record(entry(n))
+  t.same(journal.list({}).map(e => e.query), ['n=5', 'n=4'], 'two 400-character answers fit in 1,000; a third would not')
+  journal.record({ ...entry(6), answer: JSON.stringify({ pad: 'x'.repeat(5000) }) })
+  t.same(journal.list({}).map(e => e.query), ['n=6'], 'one answer over the bound is still kept, alone')
+})
