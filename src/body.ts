@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { badRequest } from './errors.js'
 
 /** The deepest nesting of objects and arrays a JSON body may have; Portkey's bodies need a few levels. */
-export const MAX_DEPTH = 64
+const MAX_DEPTH = 64
 
 // Whether a JSON text nests deeper than `limit`, read in one pass over its characters (brackets in
 // strings do not count). It runs before the text is parsed, so no later walk over the value, ours

@@ -19,7 +19,7 @@ export interface JournalFilter {
 
 const REPLACED = '[redacted]'
 /** The most answer text the journal keeps, in UTF-16 code units (about bytes for JSON). */
-export const MAX_ANSWER_CHARACTERS = 8 * 1024 * 1024
+const MAX_ANSWER_CHARACTERS = 8 * 1024 * 1024
 // Operations whose answer carries a full secret, in `key`.
 const ANSWER_SECRETS = new Set(['createApiKey', 'rotateApiKey'])
 

@@ -14,7 +14,7 @@ function utc (year: number, month: number, day: number, hour = 0, minute = 0, se
   return date.setUTCHours(hour, minute, second, ms)
 }
 
-export const EARLIEST = utc(1, 1, 1)
+const EARLIEST = utc(1, 1, 1)
 export const LATEST = utc(9999, 12, 31, 23, 59, 59, 999)
 
 const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)

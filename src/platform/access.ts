@@ -25,7 +25,7 @@ export interface Owned {
 }
 
 /** Whether the caller may know it exists: its organisation, and its own workspace for a workspace key. */
-export const maySee = (caller: Caller, owned: Owned): boolean =>
+const maySee = (caller: Caller, owned: Owned): boolean =>
   owned.organisation_id === caller.organisationId &&
   (caller.workspaceId === null || owned.workspace_id === caller.workspaceId)
 
@@ -51,7 +51,7 @@ export function workspaceFor (workspaces: WorkspaceRepository, caller: Caller, n
 }
 
 /** Scopes that only an organisation key may hold (see the contract's Scope). */
-export const isOrganisationScope = (scope: string): boolean => scope.startsWith('organisation_') || scope.startsWith('workspaces.')
+const isOrganisationScope = (scope: string): boolean => scope.startsWith('organisation_') || scope.startsWith('workspaces.')
 
 /**
  * A key grants only scopes it holds itself, and only scopes the receiving key can hold: a workspace
