@@ -10,15 +10,11 @@ import { hashSecret } from './secrets.js'
 // cannot parse, a timeout, a missing Host, an Expect it does not meet, a CONNECT. Each is answered
 // here in the envelope, with the status HTTP prescribes and no body where HTTP forbids one.
 
-export interface Timeouts {
-  /** How long a client may take to send a request's headers. */
-  headersTimeout: number
-  /** How long a client may take to send a whole request, body included. */
-  requestTimeout: number
-}
-
-/** The options Fastify passes on to http.createServer. */
-export const serverOptions = ({ headersTimeout }: Timeouts) => ({
+/**
+ * The options Fastify passes on to http.createServer; `headersTimeout` is how long a client may take
+ * to send a request's headers (the whole request's limit is Fastify's own requestTimeout).
+ */
+export const serverOptions = ({ headersTimeout }: { headersTimeout: number }) => ({
   // A missing Host is answered by the hook below, in the envelope, rather than by Node, without one.
   requireHostHeader: false,
   headersTimeout,
