@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { SEED } from '../src/db/seed.js'
+import { SEED } from '../test/seed.js'
 import { defaultConfig } from '../src/config.js'
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 3)

@@ -5,23 +5,26 @@ import { createHash } from 'node:crypto'
 import { buildApp } from '../dist/app.js'
 import { defaultConfig } from '../dist/config.js'
 import { newApiKey } from '../dist/resources/api-keys/model.js'
-import { SEED } from '../dist/db/seed.js'
 import { maskSecret } from '../dist/secrets.js'
 
 const total = Number(process.env.KEYS ?? 0)
 const app = buildApp(defaultConfig({ logLevel: 'warn', db: process.env.DB ?? ':memory:', journalSize: Number(process.env.JOURNAL ?? 1000) }))
 await app.ready()
 
-const workspaces = [SEED.workspaces.shared.id, SEED.workspaces.research.id]
+// The built-in fixture's organisation, its two workspaces, and a user who is a member of both.
+const { db } = app.store
+const organisationId = db.prepare('SELECT id FROM organisations').pluck().get()
+const workspaces = db.prepare('SELECT id FROM workspaces ORDER BY created_at').pluck().all()
+const userId = db.prepare("SELECT id FROM users WHERE email = 'bob@acme.test'").pluck().get()
 const start = Date.parse('2024-01-01T00:00:00.000Z')
 app.store.db.transaction(() => {
   for (let i = 0; i < total; i++) {
     const type = ['organisation-service', 'workspace-service', 'workspace-user'][i % 3]
     const secret = `bench-${i}-${'x'.repeat(24)}`
     app.store.apiKeys.insert(newApiKey({
-      id: crypto.randomUUID(), organisation_id: SEED.organisation.id,
+      id: crypto.randomUUID(), organisation_id: organisationId,
       workspace_id: type === 'organisation-service' ? null : workspaces[i % 2],
-      user_id: type === 'workspace-user' ? SEED.users.bob.id : null,
+      user_id: type === 'workspace-user' ? userId : null,
       type, name: `bench key ${i}`, masked_key: maskSecret(secret),
       rate_limits: [{ type: 'requests', unit: 'rpm', value: 100 }], scopes: ['completions.write'],
       created_at: start + i * 1000,

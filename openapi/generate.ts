@@ -1,4 +1,5 @@
-// openapi/openapi.yaml -> src/schemas/generated.ts
+// openapi/openapi.yaml -> src/schemas/generated.ts, and fixtures/fixture.schema.json (the --seed
+// file format, as a JSON Schema editors and other tools can read).
 //
 // `npm run generate` writes the file; `npm run generate -- --check` exits 1 if the committed file
 // differs from what the document generates. The output depends only on the document, so the same
@@ -25,6 +26,7 @@ type Document = {
 
 export const documentPath = fileURLToPath(new URL('openapi.yaml', import.meta.url))
 export const generatedPath = fileURLToPath(new URL('../src/schemas/generated.ts', import.meta.url))
+export const fixtureSchemaPath = fileURLToPath(new URL('../fixtures/fixture.schema.json', import.meta.url))
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch']
 // Keywords that only describe; the served document keeps them, the validators do not need them.
@@ -252,17 +254,61 @@ export function generate (source: string): string {
   return out.join('\n')
 }
 
+// OpenAPI 3.0 to JSON Schema: `nullable` becomes a type list, component refs become definitions.
+function jsonSchema (schema: unknown, visit: (name: string) => void): unknown {
+  if (Array.isArray(schema)) return schema.map(s => jsonSchema(s, visit))
+  if (schema === null || typeof schema !== 'object') return schema
+  const { nullable, example: _, ...rest } = schema as Schema
+  const out: Schema = {}
+  for (const [k, v] of Object.entries(rest)) {
+    if (k === '$ref') {
+      const name = refName(v as string, 'schemas')
+      visit(name)
+      out.$ref = `#/definitions/${name}`
+    } else {
+      // Property names are data, not keywords: a property called `example` stays.
+      out[k] = k === 'properties'
+        ? Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, jsonSchema(s, visit)]))
+        : jsonSchema(v, visit)
+    }
+  }
+  if (nullable !== true) return out
+  if (typeof out.type === 'string') out.type = [out.type, 'null']
+  if (Array.isArray(out.enum)) out.enum = [...out.enum, null]
+  return typeof out.type === 'undefined' ? { anyOf: [out, { type: 'null' }] } : out
+}
+
+export function generateFixtureSchema (source: string): string {
+  const schemas = (parse(source) as Document).components?.schemas ?? {}
+  const definitions: Record<string, unknown> = {}
+  const visit = (name: string): void => {
+    if (name in definitions) return
+    definitions[name] = null
+    definitions[name] = jsonSchema(schemas[name], visit)
+  }
+  visit('Fixture')
+  const sorted = Object.fromEntries(Object.keys(definitions).sort().map(name => [name, definitions[name]]))
+  return `${JSON.stringify({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'portkey-mock fixture (--seed FILE)',
+    $ref: '#/definitions/Fixture',
+    definitions: sorted,
+  }, null, 2)}\n`
+}
+
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]
 if (isMain) {
-  const code = generate(readFileSync(documentPath, 'utf8'))
-  if (process.argv.includes('--check')) {
-    let committed = ''
-    try { committed = readFileSync(generatedPath, 'utf8') } catch {}
-    if (committed !== code) {
-      console.error('src/schemas/generated.ts is out of date with openapi/openapi.yaml: run `npm run generate`')
-      process.exit(1)
+  const source = readFileSync(documentPath, 'utf8')
+  for (const [path, text] of [[generatedPath, generate(source)], [fixtureSchemaPath, generateFixtureSchema(source)]]) {
+    if (process.argv.includes('--check')) {
+      let committed = ''
+      try { committed = readFileSync(path, 'utf8') } catch {}
+      if (committed !== text) {
+        console.error(`${path} is out of date with openapi/openapi.yaml: run \`npm run generate\``)
+        process.exit(1)
+      }
+    } else {
+      writeFileSync(path, text)
     }
-  } else {
-    writeFileSync(generatedPath, code)
   }
 }

@@ -5,19 +5,29 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { MockClock, systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import store from './db/store.js'
+import type { OrganisationPlan } from './fixtures/plan.js'
+import { loadSeed } from './fixtures/seed.js'
+import { cryptoRandom, seededRandom, type Random } from './random.js'
 import { parseJsonBodies } from './body.js'
 import { errorHandler, notFoundHandler } from './errors.js'
+import { Faults } from './faults.js'
 import { answerInEnvelope, clientErrorHandler, requireAdminToken, serverOptions } from './http.js'
 import { keepJournal } from './journal.js'
 import { validatorCompiler } from './validation.js'
 import portkey from './routes/portkey.js'
 import mock from './routes/mock.js'
+import mockStore from './routes/mock-store.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     clock: MockClock
+    random: Random
+    faults: Faults
   }
 }
+
+/** Where a --deterministic server's clock stands until a test moves it. */
+export const DETERMINISTIC_START = Date.parse('2026-01-01T00:00:00.000Z')
 
 export const documentPath = fileURLToPath(new URL('../openapi/openapi.yaml', import.meta.url))
 
@@ -25,11 +35,19 @@ export interface AppOptions {
   clock?: Clock
   /** Where logs go (tests capture them); stdout by default. */
   logStream?: NodeJS.WritableStream
+  /** The organisations to seed the store with, planned already; by default config.seed's (or the built-in fixture's). */
+  seed?: readonly OrganisationPlan[]
 }
 
 // Builds the app without listening and without touching process state, so that a test can build
-// as many independent servers as it likes. app.close() closes everything it opened.
-export function buildApp (config: Config, { clock = systemClock, logStream }: AppOptions = {}): FastifyInstance {
+// as many independent servers as it likes. app.close() closes everything it opened. A bad fixture
+// throws a FixtureError naming every problem, before anything is opened.
+export function buildApp (config: Config, { clock = systemClock, logStream, seed }: AppOptions = {}): FastifyInstance {
+  const random = config.deterministic ? seededRandom(config.deterministicSeed) : cryptoRandom
+  const mockClock = new MockClock(clock)
+  if (config.deterministic) mockClock.set(DETERMINISTIC_START)
+  const organisations = seed ?? loadSeed(config, { random, now: mockClock.now() })
+
   const logger: FastifyServerOptions['logger'] = {
     level: config.logLevel,
     // Fastify's request serialiser logs no headers; this keeps a secret out even if one is added.
@@ -55,7 +73,9 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
   requireAdminToken(app, config.adminToken)
   keepJournal(app, config.journalSize)
 
-  app.decorate('clock', new MockClock(clock))
+  app.decorate('clock', mockClock)
+  app.decorate('random', random)
+  app.decorate('faults', new Faults())
   app.decorateRequest('caller', null as never)
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler(errorHandler)
@@ -64,8 +84,9 @@ export function buildApp (config: Config, { clock = systemClock, logStream }: Ap
   parseJsonBodies(app)
 
   app.register(swagger, { mode: 'static', specification: { path: documentPath, baseDir: dirname(documentPath) } })
-  app.register(store, { path: config.db, dev: { admin: config.adminApiKey, workspace: config.workspaceApiKey, user: config.userApiKey } })
+  app.register(store, { path: config.db, seed: organisations })
   app.register(portkey)
   app.register(mock)
+  app.register(mockStore)
   return app
 }

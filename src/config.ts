@@ -17,6 +17,10 @@ export const Config = Type.Object({
   headersTimeout: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 10_000 }),
   requestTimeout: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000 }),
   journalSize: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
+  // Empty: the built-in fixture.
+  seed: Type.String({ default: '' }),
+  deterministic: Type.Boolean({ default: false }),
+  deterministicSeed: Type.Integer({ minimum: 0, maximum: 4_294_967_295, default: 0 }),
   adminApiKey: Secret('admin-dev-key-portkey-mock-000001'),
   workspaceApiKey: Secret('workspace-dev-key-portkey-mock-0002'),
   userApiKey: Secret('user-dev-key-portkey-mock-000003'),
@@ -28,6 +32,8 @@ export type Config = Static<typeof Config>
 interface Setting {
   key: keyof Config
   flag?: string
+  /** A flag that takes no value. */
+  boolean?: true
   env: string
   help: string
 }
@@ -41,6 +47,9 @@ export const SETTINGS: Setting[] = [
   { key: 'headersTimeout', flag: 'headers-timeout', env: 'PORTKEY_MOCK_HEADERS_TIMEOUT_MS', help: 'Milliseconds a client may take to send the headers (then 408)' },
   { key: 'requestTimeout', flag: 'request-timeout', env: 'PORTKEY_MOCK_REQUEST_TIMEOUT_MS', help: 'Milliseconds a client may take to send a whole request, body included (then 408)' },
   { key: 'journalSize', flag: 'journal-size', env: 'PORTKEY_MOCK_JOURNAL_SIZE', help: 'Requests the journal (GET /__mock/requests) keeps; 0 keeps none' },
+  { key: 'seed', flag: 'seed', env: 'PORTKEY_MOCK_SEED', help: 'Fixture file (YAML or JSON, see fixtures/fixture.schema.json) to load instead of the built-in store' },
+  { key: 'deterministic', flag: 'deterministic', boolean: true, env: 'PORTKEY_MOCK_DETERMINISTIC', help: 'Reproducible ids and secrets, and a clock frozen at 2026-01-01T00:00:00Z (true/false)' },
+  { key: 'deterministicSeed', flag: 'deterministic-seed', env: 'PORTKEY_MOCK_DETERMINISTIC_SEED', help: 'Seed of the reproducible ids and secrets; implies --deterministic' },
   { key: 'adminApiKey', env: 'PORTKEY_MOCK_ADMIN_API_KEY', help: 'Secret of the seeded organisation admin key' },
   { key: 'workspaceApiKey', env: 'PORTKEY_MOCK_WORKSPACE_API_KEY', help: 'Secret of the seeded workspace-service key' },
   { key: 'userApiKey', env: 'PORTKEY_MOCK_USER_API_KEY', help: 'Secret of the seeded workspace-user key' },
@@ -63,7 +72,7 @@ export function parseCommand (argv: string[], env: NodeJS.ProcessEnv): Command {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
   }
-  for (const setting of SETTINGS) if (setting.flag) options[setting.flag] = { type: 'string' }
+  for (const setting of SETTINGS) if (setting.flag) options[setting.flag] = { type: setting.boolean ? 'boolean' : 'string' }
   let values: Record<string, string | boolean | undefined>
   try {
     values = parseArgs({ args: argv, strict: true, allowPositionals: false, options }).values as typeof values
@@ -79,6 +88,7 @@ export function parseCommand (argv: string[], env: NodeJS.ProcessEnv): Command {
     const value = fromFlag ?? env[setting.env]
     if (value !== undefined) raw[setting.key] = value
   }
+  if (raw.deterministicSeed !== undefined && raw.deterministic === undefined) raw.deterministic = true
   const describe = (key: string) => {
     const setting = SETTINGS.find(s => s.key === key)
     return setting ? [setting.flag && `--${setting.flag}`, setting.env].filter(Boolean).join(' / ') : key
@@ -105,19 +115,19 @@ function validate (candidate: Record<string, unknown>, describe: (key: string) =
 
 export function helpText (): string {
   const rows = SETTINGS.map(s => {
-    const name = s.flag ? `--${s.flag} <value>` : '(environment only)'
+    const name = s.flag ? `--${s.flag}${s.boolean ? '' : ' <value>'}` : '(environment only)'
     const fallback = Config.properties[s.key].default
-    return `  ${name.padEnd(20)} ${s.env.padEnd(32)} ${s.help} [default: ${fallback}]`
+    return `  ${name.padEnd(26)} ${s.env.padEnd(32)} ${s.help} [default: ${fallback === '' ? 'none' : fallback}]`
   })
   return [
     'Usage: portkey-mock [options]',
     '',
     'A local stand-in for Portkey\'s control-plane admin API (API keys, workspaces, members, users, invites, configs), on a seeded SQLite store.',
     '',
-    `  ${'option'.padEnd(20)} ${'environment variable'.padEnd(32)} meaning`,
+    `  ${'option'.padEnd(26)} ${'environment variable'.padEnd(32)} meaning`,
     ...rows,
-    `  ${'-h, --help'.padEnd(20)} ${''.padEnd(32)} Show this help`,
-    `  ${'-v, --version'.padEnd(20)} ${''.padEnd(32)} Show the version`,
+    `  ${'-h, --help'.padEnd(26)} ${''.padEnd(32)} Show this help`,
+    `  ${'-v, --version'.padEnd(26)} ${''.padEnd(32)} Show the version`,
     '',
   ].join('\n')
 }

@@ -38,8 +38,10 @@ function validationMessage (error: FastifyError): string {
   const where = WHERE[error.validationContext ?? ''] ?? 'input'
   if (!first) return `Invalid ${where}`
   const missing = first.params?.missingProperty as string | undefined
-  const field = [first.instancePath.slice(1).replaceAll('/', '.'), missing].filter(Boolean).join('.')
+  const extra = first.params?.additionalProperty as string | undefined
+  const field = [first.instancePath.slice(1).replaceAll('/', '.'), missing ?? extra].filter(Boolean).join('.')
   if (missing) return `Missing ${where} ${field}`
+  if (extra) return `Unknown ${where} ${field}`
   const allowed = first.params?.allowedValues as unknown[] | undefined
   let detail = first.message
   if (first.keyword === 'format' && first.params?.format === 'date-time') detail = DATE_TIME_RULE

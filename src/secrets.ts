@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
+import type { Random } from './random.js'
 
 // A secret is stored only as its SHA-256 digest (for lookup) and its masked form (for display).
 // Looking a caller up by digest is what keeps authentication constant-time: the index compares
@@ -11,4 +12,4 @@ export const maskSecret = (secret: string): string => `${secret.slice(0, 2)}****
 /** Shortest secret that masking does not reveal in full. */
 export const MIN_SECRET_LENGTH = 8
 
-export const generateSecret = (): string => randomBytes(24).toString('base64url')
+export const generateSecret = (random: Random): string => random.bytes(24).toString('base64url')

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommand, SETTINGS, type Config } from './config.js'
+import { FixtureError } from './fixtures/error.js'
 import { hashSecret } from './secrets.js'
 
 const CLOSE_TIMEOUT_MS = 10_000
@@ -18,24 +19,41 @@ function command () {
   }
 }
 
-// The dev keys go to stdout, not to the log: logs never carry a secret. Only the ones that really
+const BANNER_KEYS = 10
+
+// Secrets go to stdout, not to the log: logs never carry a secret. Only keys that really
 // authenticate are shown (a file database seeded earlier keeps the secrets it was seeded with).
 function banner (app: ReturnType<typeof buildApp>, config: Config, url: string): string {
   const now = app.clock.now()
-  const devKeys = (['adminApiKey', 'workspaceApiKey', 'userApiKey'] as const)
-    .map(key => ({ key, secret: config[key], stored: app.store.apiKeys.findBySecret(hashSecret(config[key]), now) }))
-    .filter(({ stored }) => stored)
-    .map(({ key, secret, stored }) => `  ${stored!.type.padEnd(22)} ${secret}   (${SETTINGS.find(s => s.key === key)!.env})`)
+  const works = (secret: string) => app.store.apiKeys.findBySecret(hashSecret(secret), now)
+  const keys = config.seed === ''
+    ? (['adminApiKey', 'workspaceApiKey', 'userApiKey'] as const)
+        .filter(key => works(config[key]))
+        .map(key => `  ${works(config[key])!.type.padEnd(22)} ${config[key]}   (${SETTINGS.find(s => s.key === key)!.env})`)
+    : app.store.seed.flatMap(plan => plan.apiKeys).filter(({ secret }) => works(secret))
+      .map(({ key, secret }) => `  ${key.type.padEnd(22)} ${secret}   ${key.name}`)
   return [
     `portkey-mock listening on ${url}`,
-    `  SDK baseURL: ${url}/v1   store: ${config.db}`,
-    devKeys.length ? 'Dev keys (x-portkey-api-key):' : 'None of the dev keys is in this store.',
-    ...devKeys,
+    `  SDK baseURL: ${url}/v1   store: ${config.db}   seed: ${config.seed || 'built-in'}${config.deterministic ? `   deterministic (seed ${config.deterministicSeed})` : ''}`,
+    keys.length ? 'Keys (x-portkey-api-key):' : 'None of the seed\'s keys is in this store.',
+    ...keys.slice(0, BANNER_KEYS),
+    ...(keys.length > BANNER_KEYS ? [`  ... and ${keys.length - BANNER_KEYS} more in ${config.seed}`] : []),
     config.adminToken === ''
       ? 'Test controls (/__mock/*) are open to anyone who can reach this port; set PORTKEY_MOCK_ADMIN_TOKEN to protect them.'
       : 'Test controls (/__mock/*) need Authorization: Bearer <the admin token>.',
     '',
   ].join('\n')
+}
+
+// A fixture that cannot be loaded stops the start, with every problem in it, before anything opens.
+function build (config: Config) {
+  try {
+    return buildApp(config)
+  } catch (error) {
+    if (!(error instanceof FixtureError)) throw error
+    process.stderr.write(`portkey-mock: cannot load ${config.seed || 'the built-in fixture'}: ${error.message}\n`)
+    process.exit(2)
+  }
 }
 
 const parsed = command()
@@ -46,7 +64,7 @@ if (parsed.kind === 'help') {
   process.stdout.write(`${pkg.version}\n`)
 } else {
   const { config } = parsed
-  const app = buildApp(config)
+  const app = build(config)
   let closing = false
   const close = async (signal: NodeJS.Signals) => {
     if (closing) return

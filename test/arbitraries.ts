@@ -29,7 +29,9 @@ function strings (schema: Schema, { known, byName }: Context, name?: string): Ar
   if (schema.format === 'date-time') return dateTimes
   const made = schema.format === 'uuid'
     ? fc.uuid({ version: 4 })
-    : fc.string({ minLength: (schema.minLength as number | undefined) ?? 0, maxLength: Math.min((schema.maxLength as number | undefined) ?? 40, 40) })
+    : typeof schema.pattern === 'string'
+      ? fc.oneof(fc.stringMatching(new RegExp(schema.pattern)), fc.string({ maxLength: 20 }))
+      : fc.string({ minLength: (schema.minLength as number | undefined) ?? 0, maxLength: Math.min((schema.maxLength as number | undefined) ?? 40, 40) })
   const pool = (name !== undefined && byName[name]) || known
   return pool.length ? fc.oneof({ weight: 1, arbitrary: made }, { weight: 2, arbitrary: fc.constantFrom(...pool) }) : made
 }

@@ -30,6 +30,9 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
     operation: item[method] as Operation,
   })))
 
+// Snapshots taken in every store, so that dropping and restoring one can succeed.
+const SNAPSHOTS = ['before', 'after']
+
 // Empty workspaces added to every store, so that deleting one can succeed more than once a run.
 const SPARE_WORKSPACES = ['7e0b4c2a-1f3d-4e5a-8b6c-000000000101', '7e0b4c2a-1f3d-4e5a-8b6c-000000000102', '7e0b4c2a-1f3d-4e5a-8b6c-000000000103']
 
@@ -40,7 +43,10 @@ const workspaceNames = [...Object.values(SEED.workspaces).flatMap(workspace => [
 const userIds = Object.values(SEED.users).map(user => user.id)
 const configSlugs = Object.values(SEED.configs).map(config => config.slug)
 const known: Context = {
-  byName: { workspaceId: workspaceNames, workspace_id: workspaceNames, userId: userIds, user_id: userIds, 'users[].id': userIds, 'users[]': userIds, inviteId: Object.values(SEED.invites), slug: configSlugs, 'defaults.config_id': configSlugs },
+  byName: {
+    workspaceId: workspaceNames, workspace_id: workspaceNames, userId: userIds, user_id: userIds, 'users[].id': userIds, 'users[]': userIds, inviteId: Object.values(SEED.invites), slug: configSlugs, 'defaults.config_id': configSlugs,
+    name: SNAPSHOTS, path: ['/api-keys/*', '/v1/admin/**', '/configs'], organisationId: [SEED.organisation.id]
+  },
   known: [
     ...Object.values(SEED.apiKeys).filter(id => !callersOwn.has(id)), ...Object.values(SEED.users).map(user => user.id),
     ...Object.values(SEED.workspaces).flatMap(workspace => [workspace.id, workspace.slug, workspace.name]), SEED.organisation.id,
@@ -106,6 +112,7 @@ for (const entry of operations) {
   t.test(`${entry.operation.operationId}: generated requests get contract answers and refusals change nothing`, async t => {
     const clock = new TestClock(Date.parse('2026-03-10T12:00:00.000Z'))
     const app = await build(t, { clock })
+    for (const name of SNAPSHOTS) await app.inject({ method: 'POST', url: `/__mock/snapshots/${name}` })
     const statuses = new Map<number, number>()
     // Time passes between requests (up to two days), so rotations' transitions end and keys expire.
     const property = fc.asyncProperty(requests(entry, prepareCallers(app)), fc.integer({ min: 0, max: 2 * 86_400_000 }), async (request, wait) => {

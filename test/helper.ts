@@ -4,8 +4,9 @@ import type { Test } from 'tap'
 import { buildApp, type AppOptions } from '../src/app.js'
 import type { Clock } from '../src/clock.js'
 import { defaultConfig, type Config } from '../src/config.js'
+import { FAULT_HEADER } from '../src/faults.js'
 import { newApiKey, type ApiKey } from '../src/resources/api-keys/model.js'
-import { SEED } from '../src/db/seed.js'
+import { SEED } from './seed.js'
 import { hashSecret, maskSecret } from '../src/secrets.js'
 import { loadContract } from './contract.js'
 
@@ -35,7 +36,10 @@ export async function build (t: Test, { config, ...options }: BuildOptions = {})
   app.addHook('onSend', async (request, reply, payload) => {
     const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
     const body = typeof payload === 'string' ? payload : String(payload)
-    const violations = contract.violations(operationId, reply.statusCode, reply.getHeader('content-type'), body)
+    // An answer injected by /__mock/faults may be any status on any route; it must still be Portkey's envelope.
+    const violations = reply.hasHeader(FAULT_HEADER)
+      ? contract.violations('getHealth', 400, reply.getHeader('content-type'), body)
+      : contract.violations(operationId, reply.statusCode, reply.getHeader('content-type'), body)
     if (violations.length === 0) return payload
     const status = reply.statusCode
     reply.code(500)
@@ -88,3 +92,12 @@ export function addKey (app: FastifyInstance, key: Partial<ApiKey> & Pick<ApiKey
 export const storeContents = (app: FastifyInstance): string => JSON.stringify(
   (app.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[])
     .map(table => [table, app.store.db.prepare(`SELECT * FROM "${table}" ORDER BY 1`).raw().all()]))
+
+/** What every list answers an organisation's admin, byte for byte: what reset and restore must give back. */
+export async function answersOf (app: FastifyInstance, secret = DEV.admin, workspaceId: string = SEED.workspaces.research.id): Promise<string[]> {
+  const answers = []
+  for (const url of ['/api-keys?page_size=1000', '/admin/workspaces', '/admin/users', '/admin/users/invites', '/configs', `/admin/workspaces/${workspaceId}/users`]) {
+    answers.push((await app.inject({ url, headers: { 'x-portkey-api-key': secret } })).body)
+  }
+  return answers
+}

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
-import { build, call, DEV, listen, SEED } from './helper.js'
+import { answersOf, build, call, DEV, listen, SEED } from './helper.js'
 
 const HOUR = 3_600_000
 const setClock = (payload: object) => ({ method: 'POST' as const, url: '/__mock/clock', payload })
@@ -74,29 +74,21 @@ t.test('a rotation\'s old secret stops when the clock passes the transition', as
   t.equal((await call(app, rotated.key, { url: '/api-keys' })).status, 200, 'the new secret works')
 })
 
-const everything = async (app: Awaited<ReturnType<typeof build>>) => {
-  const lists = []
-  for (const url of ['/api-keys?page_size=1000', '/admin/workspaces', '/admin/users', '/admin/users/invites', '/configs', `/admin/workspaces/${SEED.workspaces.research.id}/users`]) {
-    lists.push((await app.inject({ url, headers: { 'x-portkey-api-key': DEV.admin } })).body)
-  }
-  return lists
-}
-
 t.test('reset puts the store back to the seed: the same answers, byte for byte', async t => {
   const app = await build(t)
   await call(app, undefined, setClock({ set: '2030-01-01T00:00:00Z' }))
-  const before = await everything(app)
+  const before = await answersOf(app)
   const created = (await call(app, DEV.admin, { method: 'POST', url: '/api-keys/organisation/service', payload: { name: 'temp', scopes: [] } })).body
   await call(app, DEV.admin, { method: 'DELETE', url: `/api-keys/${SEED.apiKeys.sharedCi}` })
   await call(app, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'temp', users: [SEED.users.carol.id] } })
   await call(app, DEV.admin, { method: 'DELETE', url: `/admin/users/${SEED.users.bob.id}` })
   await call(app, DEV.admin, { method: 'POST', url: '/admin/users/invites', payload: { email: 'z@acme.test', role: 'member' } })
-  t.not(JSON.stringify(await everything(app)), JSON.stringify(before), 'the writes changed the store')
+  t.not(JSON.stringify(await answersOf(app)), JSON.stringify(before), 'the writes changed the store')
 
   const { status, body } = await call(app, undefined, { method: 'POST', url: '/__mock/reset' })
   t.equal(status, 200)
   t.same(body, { status: 'reset' })
-  t.same(await everything(app), before)
+  t.same(await answersOf(app), before)
   t.equal((await call(app, created.key, { url: '/api-keys' })).status, 401, 'a key made since is gone, secret and all')
   t.equal((await call(app, undefined, { url: '/__mock/clock' })).body.now, '2030-01-01T00:00:00.000Z', 'the clock is left as it was')
 })
@@ -104,12 +96,12 @@ t.test('reset puts the store back to the seed: the same answers, byte for byte',
 t.test('reset works on a file store too, and what it leaves survives a restart', async t => {
   const db = join(t.testdir(), 'reset.db')
   const first = await build(t, { config: { db } })
-  const before = await everything(first)
+  const before = await answersOf(first)
   await call(first, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'temp' } })
   t.equal((await call(first, undefined, { method: 'POST', url: '/__mock/reset' })).status, 200)
   await first.close()
   const second = await build(t, { config: { db } })
-  t.same(await everything(second), before)
+  t.same(await answersOf(second), before)
 })
 
 t.test('over HTTP', async t => {

@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser'
 import type { RouteOptions } from 'fastify'
 import t from 'tap'
 import { parse } from 'yaml'
-import { documentPath, generate, generatedPath } from '../openapi/generate.js'
+import { documentPath, fixtureSchemaPath, generate, generatedPath, generateFixtureSchema } from '../openapi/generate.js'
 import { buildApp } from '../src/app.js'
 import { defaultConfig } from '../src/config.js'
 import { build, call } from './helper.js'
@@ -17,6 +17,13 @@ t.test('openapi.yaml is a valid OpenAPI 3.0 document', async t => {
 
 t.test('src/schemas/generated.ts is exactly what the document generates', async t => {
   t.equal(readFileSync(generatedPath, 'utf8'), generate(source), 'run `npm run generate` and commit the result')
+})
+
+t.test('fixtures/fixture.schema.json is exactly the document\'s Fixture, as JSON Schema', async t => {
+  t.equal(readFileSync(fixtureSchemaPath, 'utf8'), generateFixtureSchema(source), 'run `npm run generate` and commit the result')
+  const schema = JSON.parse(readFileSync(fixtureSchemaPath, 'utf8'))
+  t.same(schema.definitions.FixtureApiKey.properties.scopes.items, { $ref: '#/definitions/Scope' }, 'references become definitions')
+  t.same(schema.definitions.FixtureWorkspace.properties.description.type, ['string', 'null'], 'nullable becomes a type list')
 })
 
 t.test('the server serves the document, unchanged, at /openapi.json', async t => {

@@ -8,6 +8,15 @@ const MIGRATION_FILE = /^(\d{3})\.do\.[\w-]+\.sql$/
 
 export type Db = Database.Database
 
+/** An in-memory database made from an image (Store.image()), migrated like any other. */
+export function openImage (image: Buffer): Db {
+  // Bytes 18 and 19 of the header say 2 in a WAL database, which an in-memory one cannot be.
+  const db = new Database(image[18] === 2 ? Buffer.concat([image.subarray(0, 18), Buffer.from([1, 1]), image.subarray(20)]) : image)
+  db.pragma('foreign_keys = ON')
+  migrate(db)
+  return db
+}
+
 export function openDatabase (path: string): Db {
   const db = new Database(path)
   db.pragma('foreign_keys = ON')
@@ -29,6 +38,8 @@ export function openDatabase (path: string): Db {
 
 // Applies each numbered file after the database's `user_version`, each in its own transaction
 // together with the version it brings the database to, so a failed migration leaves no trace.
+// Foreign keys are off while they run, so that a migration may rebuild a table others refer to
+// (SQLite's own procedure); every reference must still hold before each one commits.
 export function migrate (db: Db): void {
   const files = readdirSync(MIGRATIONS).filter(f => MIGRATION_FILE.test(f)).sort()
   files.forEach((file, index) => {
@@ -38,12 +49,21 @@ export function migrate (db: Db): void {
   if (current > files.length) {
     throw new Error(`the database is at migration ${current}, newer than this portkey-mock knows (${files.length})`)
   }
-  for (const [index, file] of files.entries()) {
-    if (index < current) continue
-    const sql = readFileSync(MIGRATIONS + file, 'utf8')
-    db.transaction(() => {
-      db.exec(sql)
-      db.pragma(`user_version = ${index + 1}`)
-    })()
+  if (current === files.length) return
+  const enforced = db.pragma('foreign_keys', { simple: true }) === 1
+  db.pragma('foreign_keys = OFF')
+  try {
+    for (const [index, file] of files.entries()) {
+      if (index < current) continue
+      const sql = readFileSync(MIGRATIONS + file, 'utf8')
+      db.transaction(() => {
+        db.exec(sql)
+        const broken = db.pragma('foreign_key_check') as { table: string }[]
+        if (broken.length > 0) throw new Error(`migration ${file} breaks a reference from ${broken[0].table}`)
+        db.pragma(`user_version = ${index + 1}`)
+      })()
+    }
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON')
   }
 }

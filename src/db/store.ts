@@ -1,3 +1,4 @@
+import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import fp from 'fastify-plugin'
 import { ApiKeyRepository } from '../resources/api-keys/repository.js'
 import { ConfigRepository } from '../resources/configs/repository.js'
@@ -5,21 +6,91 @@ import { InviteRepository } from '../resources/invites/repository.js'
 import { UserRepository } from '../resources/users/repository.js'
 import { MemberRepository } from '../resources/workspace-members/repository.js'
 import { WorkspaceRepository } from '../resources/workspaces/repository.js'
-import { openDatabase, type Db } from './open.js'
+import { applyPlans } from '../fixtures/apply.js'
+import type { OrganisationPlan } from '../fixtures/plan.js'
+import { openDatabase, openImage, type Db } from './open.js'
 import { OrganisationRepository } from './organisations.js'
-import { seed, type DevSecrets } from './seed.js'
 
-export interface Store {
-  db: Db
-  organisations: OrganisationRepository
-  users: UserRepository
-  invites: InviteRepository
-  configs: ConfigRepository
-  workspaces: WorkspaceRepository
-  members: MemberRepository
-  apiKeys: ApiKeyRepository
-  /** Empties every table and loads the seed again, in one transaction. */
-  reset (): void
+/**
+ * The database and a repository per table family. A restore swaps the connection underneath, so
+ * handlers reach repositories through the store at each request, never keep one of their own.
+ */
+export class Store {
+  db!: Db
+  organisations!: OrganisationRepository
+  users!: UserRepository
+  invites!: InviteRepository
+  configs!: ConfigRepository
+  workspaces!: WorkspaceRepository
+  members!: MemberRepository
+  apiKeys!: ApiKeyRepository
+
+  #seedImage: Buffer | undefined
+
+  /** Opens and migrates the database, and loads the seed into it if it holds no organisation yet. */
+  constructor (readonly path: string, readonly seed: readonly OrganisationPlan[]) {
+    this.#bind(openDatabase(path))
+    if (this.organisations.isEmpty()) {
+      applyPlans(this, seed)
+      if (path === ':memory:') this.#seedImage = this.image()
+    }
+  }
+
+  #bind (db: Db): void {
+    this.db = db
+    this.organisations = new OrganisationRepository(db)
+    this.users = new UserRepository(db)
+    this.invites = new InviteRepository(db)
+    this.configs = new ConfigRepository(db)
+    this.workspaces = new WorkspaceRepository(db)
+    this.members = new MemberRepository(db)
+    this.apiKeys = new ApiKeyRepository(db)
+  }
+
+  /** `fn` in one transaction on whichever connection the store has when it is called. */
+  transaction<A extends unknown[], R> (fn: (...args: A) => R): (...args: A) => R {
+    let bound: { db: Db, run: (...args: A) => R } | null = null
+    return (...args) => {
+      if (bound?.db !== this.db) bound = { db: this.db, run: this.db.transaction(fn) }
+      return bound.run(...args)
+    }
+  }
+
+  /** The whole store as one SQLite image, to give back to restore(). */
+  image (): Buffer {
+    return this.db.serialize()
+  }
+
+  /**
+   * Puts the store back to an image, whole: an in-memory store becomes a copy of it; a file store's
+   * file is replaced by it (written beside it, then renamed over it, so a crash leaves one or the other).
+   */
+  restore (image: Buffer): void {
+    if (this.path === ':memory:') {
+      const next = openImage(image)
+      this.db.close()
+      this.#bind(next)
+      return
+    }
+    const staged = `${this.path}.restoring`
+    writeFileSync(staged, image)
+    this.db.close()
+    for (const suffix of ['-wal', '-shm']) rmSync(this.path + suffix, { force: true })
+    renameSync(staged, this.path)
+    this.#bind(openDatabase(this.path))
+  }
+
+  /** Back to the seed, whole: what was loaded at the start, whatever has happened since. */
+  reset (): void {
+    if (this.#seedImage === undefined) {
+      const seeded = new Store(':memory:', this.seed)
+      this.#seedImage = seeded.image()
+      seeded.close()
+    }
+    this.restore(this.#seedImage)
+  }
+
+  close (): void { this.db.close() }
 }
 
 declare module 'fastify' {
@@ -31,33 +102,12 @@ declare module 'fastify' {
 export interface StoreOptions {
   /** A file path, or `:memory:`. */
   path: string
-  dev: DevSecrets
+  seed: readonly OrganisationPlan[]
 }
 
-// Opens and migrates the database, seeds it when it holds no organisation yet, and closes it with
-// the app. A file database that was seeded before keeps its own keys.
-export default fp<StoreOptions>(async (app, { path, dev }) => {
-  const db = openDatabase(path)
-  const store: Store = {
-    db,
-    reset: () => reset(),
-    organisations: new OrganisationRepository(db),
-    users: new UserRepository(db),
-    invites: new InviteRepository(db),
-    configs: new ConfigRepository(db),
-    workspaces: new WorkspaceRepository(db),
-    members: new MemberRepository(db),
-    apiKeys: new ApiKeyRepository(db),
-  }
-  // Foreign keys are checked at commit, so the tables can be emptied in any order; every table there
-  // is, so that one added later is never forgotten.
-  const reset = db.transaction(() => {
-    db.pragma('defer_foreign_keys = ON')
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[]
-    for (const table of tables) db.prepare(`DELETE FROM "${table}"`).run()
-    seed(store, dev)
-  })
-  if (store.organisations.isEmpty()) seed(store, dev)
+// The store, closed with the app. A file store that was seeded before keeps what it holds.
+export default fp<StoreOptions>(async (app, { path, seed }) => {
+  const store = new Store(path, seed)
   app.decorate('store', store)
-  app.addHook('onClose', () => { db.close() })
+  app.addHook('onClose', () => { store.close() })
 }, { name: 'store', fastify: '5.x' })

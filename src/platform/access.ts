@@ -53,6 +53,9 @@ export function workspaceFor (workspaces: WorkspaceRepository, caller: Caller, n
 /** Scopes that only an organisation key may hold (see the contract's Scope). */
 const isOrganisationScope = (scope: string): boolean => scope.startsWith('organisation_') || scope.startsWith('workspaces.')
 
+/** Whether a key of this type can hold the scope at all. */
+export const mayHold = (type: ApiKeyType, scope: string): boolean => type === 'organisation-service' || !isOrganisationScope(scope)
+
 /**
  * A key grants only scopes it holds itself, and only scopes the receiving key can hold: a workspace
  * key cannot hold organisation scopes. Scopes the receiving key has already are not being granted,
@@ -60,7 +63,7 @@ const isOrganisationScope = (scope: string): boolean => scope.startsWith('organi
  */
 export function assertMayGrant (caller: Caller, receiver: ApiKeyType, scopes: readonly string[], held: readonly string[] = []): void {
   for (const granted of scopes) {
-    if (receiver !== 'organisation-service' && isOrganisationScope(granted)) throw forbidden(`a ${receiver} key cannot hold ${granted}`)
+    if (!mayHold(receiver, granted)) throw forbidden(`a ${receiver} key cannot hold ${granted}`)
     if (!held.includes(granted) && !caller.scopes.has(granted)) throw forbidden(`${granted} cannot be granted by a key that does not hold it`)
   }
 }

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import { badRequest, invalidField } from '../errors.js'
 import { listEnvelope, pageOf } from '../platform/paging.js'
 import { serve } from '../platform/serve.js'
-import { clearRequests, getClock, getHealth, getOpenApiDocument, listRequests, resetStore, setClock } from '../schemas/generated.js'
+import { addFault, clearFaults, clearRequests, getClock, getHealth, getOpenApiDocument, listFaults, listRequests, setClock } from '../schemas/generated.js'
 import { formatInstant, instantOf, LATEST } from '../time.js'
 
 // The stand-in's own routes, outside Portkey's paths.
 export default async function mock (app: FastifyInstance): Promise<void> {
-  const { clock, store } = app
+  const { clock } = app
   const clockNow = () => ({ now: formatInstant(clock.now()), frozen: clock.frozen, offset_ms: clock.offset })
 
   // Registered after the store, so an answer means migrations and seed are done.
@@ -39,8 +39,23 @@ export default async function mock (app: FastifyInstance): Promise<void> {
     return {}
   })
 
-  serve(app, resetStore, 'public', async () => {
-    store.reset()
-    return { status: 'reset' as const }
+  serve(app, listFaults, 'public', async () => {
+    const faults = app.faults.list()
+    return listEnvelope(faults.length, faults)
+  })
+
+  serve(app, addFault, 'public', async ({ body }) => {
+    if (body.status === undefined && body.latency_ms === undefined && body.drop === undefined) {
+      throw badRequest('Invalid body: a fault needs status, latency_ms or drop')
+    }
+    if (body.status !== undefined && body.drop !== undefined) throw invalidField('drop', 'a dropped connection has no status')
+    if (body.retry_after !== undefined && body.status !== 429 && body.status !== 503) throw invalidField('retry_after', 'goes with status 429 or 503')
+    if (body.seed !== undefined && body.probability === undefined) throw invalidField('seed', 'seeds the draws of probability, which is not given')
+    return app.faults.add(body)
+  })
+
+  serve(app, clearFaults, 'public', async () => {
+    app.faults.clear()
+    return {}
   })
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { injectFaults } from '../faults.js'
 import { authenticate } from '../platform/auth.js'
 import apiKeys from '../resources/api-keys/routes.js'
 import configs from '../resources/configs/routes.js'
@@ -8,9 +9,10 @@ import workspaceMembers from '../resources/workspace-members/routes.js'
 import workspaces from '../resources/workspaces/routes.js'
 
 // Portkey's own routes, each resource a plugin. Every one acts as the key in x-portkey-api-key,
-// authenticated here, once, for all of them.
+// authenticated here, once, for all of them; then the fault rules of /__mock/faults apply.
 export default async function portkey (app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', authenticate)
+  app.addHook('onRequest', injectFaults(app.faults))
   await app.register(apiKeys)
   await app.register(workspaces)
   await app.register(workspaceMembers)

@@ -445,6 +445,227 @@ export const MockReset = Type.Object({
 })
 export type MockReset = Static<typeof MockReset>
 
+export const MockSnapshot = Type.Object({
+  name: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+  bytes: Type.Integer(),
+})
+export type MockSnapshot = Static<typeof MockSnapshot>
+
+export const MockSnapshotList = Type.Object({
+  total: Type.Integer(),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(MockSnapshot),
+})
+export type MockSnapshotList = Static<typeof MockSnapshotList>
+
+export const MockTenantWorkspace = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  slug: Type.String(),
+  name: Type.String(),
+  is_default: Type.Boolean(),
+})
+export type MockTenantWorkspace = Static<typeof MockTenantWorkspace>
+
+export const MockTenantUser = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: OrganisationRole,
+})
+export type MockTenantUser = Static<typeof MockTenantUser>
+
+export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
+export type ApiKeyType = Static<typeof ApiKeyType>
+
+export const ApiKeyTypeValues: readonly ApiKeyType[] = ['organisation-service', 'workspace-service', 'workspace-user']
+
+export const MockTenantApiKey = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  type: ApiKeyType,
+  workspace_id: Nullable(Type.String({ format: 'uuid' })),
+  user_id: Nullable(Type.String({ format: 'uuid' })),
+  key: Type.String(),
+})
+export type MockTenantApiKey = Static<typeof MockTenantApiKey>
+
+export const MockTenant = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  workspaces: Type.Array(MockTenantWorkspace),
+  users: Type.Array(MockTenantUser),
+  api_keys: Type.Array(MockTenantApiKey),
+})
+export type MockTenant = Static<typeof MockTenant>
+
+export const MockFaultRule = Type.Object({
+  method: Type.Optional(Type.Unsafe<'GET' | 'POST' | 'PUT' | 'DELETE'>({ type: 'string', enum: ['GET', 'POST', 'PUT', 'DELETE'] })),
+  path: Type.String({ minLength: 1, maxLength: 1000, pattern: '^/' }),
+  api_key_id: Type.Optional(Type.String({ format: 'uuid' })),
+  times: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000000 })),
+  probability: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 4294967295 })),
+  status: Type.Optional(Type.Unsafe<400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503 | 504>({ type: 'integer', enum: [400, 401, 403, 404, 409, 429, 500, 502, 503, 504] })),
+  message: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  retry_after: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
+  latency_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 120000 })),
+  drop: Type.Optional(Type.Unsafe<true>({ type: 'boolean', enum: [true] })),
+}, { additionalProperties: false })
+export type MockFaultRule = Static<typeof MockFaultRule>
+
+export const MockFault = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  rule: MockFaultRule,
+  matched: Type.Integer(),
+  fired: Type.Integer(),
+})
+export type MockFault = Static<typeof MockFault>
+
+export const MockFaultList = Type.Object({
+  total: Type.Integer(),
+  object: Type.Unsafe<'list'>({ type: 'string', enum: ['list'] }),
+  data: Type.Array(MockFault),
+})
+export type MockFaultList = Static<typeof MockFaultList>
+
+export const MockApiKeyStatus = Type.Object({
+  status: Type.Unsafe<'active' | 'exhausted'>({ type: 'string', enum: ['active', 'exhausted'] }),
+}, { additionalProperties: false })
+export type MockApiKeyStatus = Static<typeof MockApiKeyStatus>
+
+export const FixtureMember = Type.Object({
+  user: Type.String({ minLength: 1, maxLength: 320 }),
+  role: WorkspaceRole,
+}, { additionalProperties: false })
+export type FixtureMember = Static<typeof FixtureMember>
+
+export const FixtureWorkspace = Type.Object({
+  id: Type.Optional(Type.String({ format: 'uuid' })),
+  slug: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,99}$' })),
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  icon: Type.Optional(Type.String({ maxLength: 16 })),
+  description: Type.Optional(Nullable(Type.String({ maxLength: 1000 }))),
+  is_default: Type.Optional(Type.Boolean()),
+  defaults: Type.Optional(WorkspaceDefaultsRequest),
+  usage_limits: Type.Optional(Type.Array(WorkspaceUsageLimits, { maxItems: 10 })),
+  rate_limits: Type.Optional(Type.Array(RateLimit, { maxItems: 10 })),
+  members: Type.Optional(Type.Array(FixtureMember, { maxItems: 10000 })),
+  created_at: Type.Optional(Type.String({ format: 'date-time' })),
+  last_updated_at: Type.Optional(Type.String({ format: 'date-time' })),
+}, { additionalProperties: false })
+export type FixtureWorkspace = Static<typeof FixtureWorkspace>
+
+export const FixtureUser = Type.Object({
+  id: Type.Optional(Type.String({ format: 'uuid' })),
+  email: Type.String({ format: 'email', maxLength: 320 }),
+  first_name: Type.Optional(Type.String({ maxLength: 255 })),
+  last_name: Type.Optional(Type.String({ maxLength: 255 })),
+  role: Type.Optional(OrganisationRole),
+  created_at: Type.Optional(Type.String({ format: 'date-time' })),
+}, { additionalProperties: false })
+export type FixtureUser = Static<typeof FixtureUser>
+
+export const FixtureConfigVersion = Type.Object({
+  version_id: Type.Optional(Type.String({ format: 'uuid' })),
+  config: ConfigBody,
+}, { additionalProperties: false })
+export type FixtureConfigVersion = Static<typeof FixtureConfigVersion>
+
+export const FixtureConfig = Type.Object({
+  id: Type.Optional(Type.String({ format: 'uuid' })),
+  slug: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,99}$' })),
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  workspace: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  is_default: Type.Optional(Type.Boolean()),
+  status: Type.Optional(ConfigStatus),
+  config: ConfigBody,
+  version_id: Type.Optional(Type.String({ format: 'uuid' })),
+  previous_versions: Type.Optional(Type.Array(FixtureConfigVersion, { maxItems: 100 })),
+  created_at: Type.Optional(Type.String({ format: 'date-time' })),
+  last_updated_at: Type.Optional(Type.String({ format: 'date-time' })),
+}, { additionalProperties: false })
+export type FixtureConfig = Static<typeof FixtureConfig>
+
+export const FixtureInvite = Type.Object({
+  id: Type.Optional(Type.String({ format: 'uuid' })),
+  email: Type.String({ format: 'email', maxLength: 320 }),
+  role: InviteRole,
+  status: Type.Optional(Type.Unsafe<'pending' | 'cancelled' | 'accepted'>({ type: 'string', enum: ['pending', 'cancelled', 'accepted'] })),
+  workspaces: Type.Optional(Type.Array(WorkspaceInvite, { maxItems: 100 })),
+  workspace_api_key_details: Type.Optional(WorkspaceApiKeyDetails),
+  invited_by: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  created_at: Type.Optional(Type.String({ format: 'date-time' })),
+  expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+}, { additionalProperties: false })
+export type FixtureInvite = Static<typeof FixtureInvite>
+
+export const UsageLimitsRequest = Type.Object({
+  credit_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
+  type: Type.Optional(Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] })),
+  alert_threshold: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
+  periodic_reset: Type.Optional(Nullable(Type.Unsafe<'monthly' | 'weekly'>({ type: 'string', enum: ['monthly', 'weekly'] }))),
+  periodic_reset_days: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 365 }))),
+  next_usage_reset_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+})
+export type UsageLimitsRequest = Static<typeof UsageLimitsRequest>
+
+export const ApiKeyDefaultsRequest = Type.Object({
+  metadata: Type.Optional(Nullable(Dictionary(Type.String()))),
+  config_id: Type.Optional(Nullable(Type.String())),
+  allow_config_override: Type.Optional(Type.Boolean()),
+})
+export type ApiKeyDefaultsRequest = Static<typeof ApiKeyDefaultsRequest>
+
+export const RotationPolicy = Type.Object({
+  rotation_period: Type.Optional(Nullable(Type.Unsafe<'weekly' | 'monthly'>({ type: 'string', enum: ['weekly', 'monthly'] }))),
+  next_rotation_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000, maximum: 31536000000 })),
+})
+export type RotationPolicy = Static<typeof RotationPolicy>
+
+export const FixtureApiKey = Type.Object({
+  id: Type.Optional(Type.String({ format: 'uuid' })),
+  type: ApiKeyType,
+  name: Type.String({ minLength: 1, maxLength: 255 }),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  workspace: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  user: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  secret: Type.Optional(Type.String({ minLength: 8, maxLength: 255 })),
+  scopes: Type.Optional(Type.Array(Scope, { maxItems: 100 })),
+  status: Type.Optional(Type.Unsafe<'active' | 'exhausted'>({ type: 'string', enum: ['active', 'exhausted'] })),
+  creation_mode: Type.Optional(Type.Unsafe<'ui' | 'api' | 'auto'>({ type: 'string', enum: ['ui', 'api', 'auto'] })),
+  rate_limits: Type.Optional(Type.Array(RateLimit, { maxItems: 10 })),
+  usage_limits: Type.Optional(UsageLimitsRequest),
+  reset_usage: Type.Optional(Type.Number({ minimum: 0 })),
+  last_reset_at: Type.Optional(Type.String({ format: 'date-time' })),
+  alert_emails: Type.Optional(Type.Array(Type.String({ format: 'email' }), { maxItems: 100 })),
+  expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+  defaults: Type.Optional(ApiKeyDefaultsRequest),
+  api_key_defaults_id: Type.Optional(Type.String({ format: 'uuid' })),
+  rotation_policy: Type.Optional(RotationPolicy),
+  created_at: Type.Optional(Type.String({ format: 'date-time' })),
+  last_updated_at: Type.Optional(Type.String({ format: 'date-time' })),
+}, { additionalProperties: false })
+export type FixtureApiKey = Static<typeof FixtureApiKey>
+
+export const FixtureOrganisation = Type.Object({
+  id: Type.Optional(Type.String({ format: 'uuid' })),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  created_at: Type.Optional(Type.String({ format: 'date-time' })),
+  workspaces: Type.Optional(Type.Array(FixtureWorkspace, { maxItems: 1000 })),
+  users: Type.Optional(Type.Array(FixtureUser, { maxItems: 10000 })),
+  configs: Type.Optional(Type.Array(FixtureConfig, { maxItems: 10000 })),
+  invites: Type.Optional(Type.Array(FixtureInvite, { maxItems: 10000 })),
+  api_keys: Type.Optional(Type.Array(FixtureApiKey, { maxItems: 100000 })),
+}, { additionalProperties: false })
+export type FixtureOrganisation = Static<typeof FixtureOrganisation>
+
+export const Fixture = Type.Object({
+  $schema: Type.Optional(Type.String()),
+  organisations: Type.Array(FixtureOrganisation, { minItems: 1, maxItems: 1000 }),
+}, { additionalProperties: false })
+export type Fixture = Static<typeof Fixture>
+
 export const JournalEntry = Type.Object({
   id: Type.Integer({ minimum: 1 }),
   at: Type.String({ format: 'date-time' }),
@@ -471,11 +692,6 @@ export const JournalList = Type.Object({
   data: Type.Array(JournalEntry),
 })
 export type JournalList = Static<typeof JournalList>
-
-export const ApiKeyType = Type.Unsafe<'organisation-service' | 'workspace-service' | 'workspace-user'>({ type: 'string', enum: ['organisation-service', 'workspace-service', 'workspace-user'] })
-export type ApiKeyType = Static<typeof ApiKeyType>
-
-export const ApiKeyTypeValues: readonly ApiKeyType[] = ['organisation-service', 'workspace-service', 'workspace-user']
 
 export const ApiKeyDefaults = Type.Object({
   metadata: Nullable(Dictionary(Type.String())),
@@ -528,30 +744,6 @@ export type ApiKeyObjectList = Static<typeof ApiKeyObjectList>
 
 export const EmptyObject = Type.Object({}, { additionalProperties: false })
 export type EmptyObject = Static<typeof EmptyObject>
-
-export const UsageLimitsRequest = Type.Object({
-  credit_limit: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
-  type: Type.Optional(Type.Unsafe<'cost' | 'tokens'>({ type: 'string', enum: ['cost', 'tokens'] })),
-  alert_threshold: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 9007199254740991 }))),
-  periodic_reset: Type.Optional(Nullable(Type.Unsafe<'monthly' | 'weekly'>({ type: 'string', enum: ['monthly', 'weekly'] }))),
-  periodic_reset_days: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 365 }))),
-  next_usage_reset_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-})
-export type UsageLimitsRequest = Static<typeof UsageLimitsRequest>
-
-export const RotationPolicy = Type.Object({
-  rotation_period: Type.Optional(Nullable(Type.Unsafe<'weekly' | 'monthly'>({ type: 'string', enum: ['weekly', 'monthly'] }))),
-  next_rotation_at: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
-  key_transition_period_ms: Type.Optional(Type.Integer({ minimum: 1800000, maximum: 31536000000 })),
-})
-export type RotationPolicy = Static<typeof RotationPolicy>
-
-export const ApiKeyDefaultsRequest = Type.Object({
-  metadata: Type.Optional(Nullable(Dictionary(Type.String()))),
-  config_id: Type.Optional(Nullable(Type.String())),
-  allow_config_override: Type.Optional(Type.Boolean()),
-})
-export type ApiKeyDefaultsRequest = Static<typeof ApiKeyDefaultsRequest>
 
 export const CreateApiKeyObject = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 255 }),
@@ -608,6 +800,8 @@ export const RotateApiKeyResponse = Type.Object({
 export type RotateApiKeyResponse = Static<typeof RotateApiKeyResponse>
 
 export const ApiKeyIdParameter = Type.String({ format: 'uuid' })
+
+export const SnapshotNameParameter = Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' })
 
 export const ApiKeyLevelParameter = Type.Unsafe<'organisation' | 'workspace'>({ type: 'string', enum: ['organisation', 'workspace'] })
 
@@ -1437,6 +1631,198 @@ export const clearRequests = {
       200: EmptyObject,
       400: ErrorResponse,
       401: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listSnapshots = {
+  method: 'GET',
+  url: '/__mock/snapshots',
+  prefixes: [''],
+  schema: {
+    operationId: 'listSnapshots',
+    response: {
+      200: MockSnapshotList,
+      401: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const takeSnapshot = {
+  method: 'POST',
+  url: '/__mock/snapshots/:name',
+  prefixes: [''],
+  schema: {
+    operationId: 'takeSnapshot',
+    params: Type.Object({
+      name: SnapshotNameParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: MockSnapshot,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const deleteSnapshot = {
+  method: 'DELETE',
+  url: '/__mock/snapshots/:name',
+  prefixes: [''],
+  schema: {
+    operationId: 'deleteSnapshot',
+    params: Type.Object({
+      name: SnapshotNameParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const restoreSnapshot = {
+  method: 'POST',
+  url: '/__mock/snapshots/:name/restore',
+  prefixes: [''],
+  schema: {
+    operationId: 'restoreSnapshot',
+    params: Type.Object({
+      name: SnapshotNameParameter,
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: MockSnapshot,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const createTenant = {
+  method: 'POST',
+  url: '/__mock/organisations',
+  prefixes: [''],
+  schema: {
+    operationId: 'createTenant',
+    body: Type.Optional(FixtureOrganisation),
+    response: {
+      200: MockTenant,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      409: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const deleteTenant = {
+  method: 'DELETE',
+  url: '/__mock/organisations/:organisationId',
+  prefixes: [''],
+  schema: {
+    operationId: 'deleteTenant',
+    params: Type.Object({
+      organisationId: Type.String({ format: 'uuid' }),
+    }),
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      404: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const listFaults = {
+  method: 'GET',
+  url: '/__mock/faults',
+  prefixes: [''],
+  schema: {
+    operationId: 'listFaults',
+    response: {
+      200: MockFaultList,
+      401: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const addFault = {
+  method: 'POST',
+  url: '/__mock/faults',
+  prefixes: [''],
+  schema: {
+    operationId: 'addFault',
+    body: MockFaultRule,
+    response: {
+      200: MockFault,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const clearFaults = {
+  method: 'DELETE',
+  url: '/__mock/faults',
+  prefixes: [''],
+  schema: {
+    operationId: 'clearFaults',
+    body: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })),
+    response: {
+      200: EmptyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      413: ErrorResponse,
+      415: ErrorResponse,
+      500: ErrorResponse,
+    },
+  },
+} as const
+
+export const setApiKeyStatus = {
+  method: 'POST',
+  url: '/__mock/api-keys/:id/status',
+  prefixes: [''],
+  schema: {
+    operationId: 'setApiKeyStatus',
+    params: Type.Object({
+      id: ApiKeyIdParameter,
+    }),
+    body: MockApiKeyStatus,
+    response: {
+      200: ApiKeyObject,
+      400: ErrorResponse,
+      401: ErrorResponse,
+      404: ErrorResponse,
       413: ErrorResponse,
       415: ErrorResponse,
       500: ErrorResponse,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { conflict, forbidden, invalidField } from '../../errors.js'
 import { assertMayGrant, visibleOr404, workspaceFor } from '../../platform/access.js'
@@ -17,16 +16,15 @@ const DEFAULT_TRANSITION_MS = RotateApiKeyRequest.properties.key_transition_peri
 // Portkey's Api-Keys routes. Each handler reads: permit (before the body) -> what the caller may
 // see and do to this key -> the rules across fields -> the repository -> the API's shape.
 export default async function apiKeys (app: FastifyInstance): Promise<void> {
-  const { store } = app
-  const { workspaces, apiKeys, configs } = store
+  const { store, random } = app
   const { clock } = app
 
-  const visibleKey = (caller: Caller, id: string): ApiKey => visibleOr404(caller, apiKeys.findById(id), `API key ${id} not found`)
+  const visibleKey = (caller: Caller, id: string): ApiKey => visibleOr404(caller, store.apiKeys.findById(id), `API key ${id} not found`)
 
   serve(app, listApiKeys, mayManageApiKeys('list'), async ({ caller, query }) => {
-    const { total, keys } = apiKeys.list({
+    const { total, keys } = store.apiKeys.list({
       organisationId: caller.organisationId,
-      workspaceId: workspaceFor(workspaces, caller, query.workspace_id),
+      workspaceId: workspaceFor(store.workspaces, caller, query.workspace_id),
       types: listableTypes(caller),
       ...pageOf(query.page_size, query.current_page),
     })
@@ -46,13 +44,13 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     assertScope(caller, type, 'create')
     if (body.organisation_id !== undefined && body.organisation_id !== caller.organisationId) throw forbidden()
     const owner = ownerOfNewKey(store, caller, type, body)
-    if (body.defaults?.config_id != null) assertConfigUsable(configs, { organisation_id: caller.organisationId, ...owner }, body.defaults.config_id)
+    if (body.defaults?.config_id != null) assertConfigUsable(store.configs, { organisation_id: caller.organisationId, ...owner }, body.defaults.config_id)
     assertMayGrant(caller, type, body.scopes)
 
     const now = clock.now()
-    const secret = generateSecret()
+    const secret = generateSecret(random)
     const key = newApiKey({
-      id: randomUUID(),
+      id: random.uuid(),
       organisation_id: caller.organisationId,
       ...owner,
       type,
@@ -61,26 +59,26 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
       masked_key: maskSecret(secret),
       scopes: body.scopes,
       created_at: now,
-      ...settingsOf(body, now),
+      ...settingsOf(body, now, random.uuid),
     })
-    apiKeys.insert(key, hashSecret(secret))
+    store.apiKeys.insert(key, hashSecret(secret))
     return { id: key.id, key: secret, object: 'api-key' as const }
   })
 
   serve(app, updateApiKey, mayManageApiKeys('update'), async ({ caller, params, body }) => {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'update')
-    assertUnchanged(workspaces, key, body)
-    if (body.defaults?.config_id != null) assertConfigUsable(configs, key, body.defaults.config_id)
+    assertUnchanged(store.workspaces, key, body)
+    if (body.defaults?.config_id != null) assertConfigUsable(store.configs, key, body.defaults.config_id)
     if (body.scopes !== undefined) assertMayGrant(caller, key.type, body.scopes, key.scopes)
-    apiKeys.update(applyUpdate(key, body, clock.now()))
+    store.apiKeys.update(applyUpdate(key, body, clock.now(), random.uuid))
     return {}
   })
 
   serve(app, deleteApiKey, mayManageApiKeys('delete'), async ({ caller, params }) => {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'delete')
-    apiKeys.delete(key.id)
+    store.apiKeys.delete(key.id)
     return {}
   })
 
@@ -89,13 +87,13 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'rotate', 'update')
     const now = clock.now()
-    const underway = apiKeys.transitionEnd(key.id, now)
+    const underway = store.apiKeys.transitionEnd(key.id, now)
     if (underway !== undefined) throw conflict(`API key ${key.id} is already being rotated until ${formatInstant(underway)}`)
     const transitionEnd = now + (body?.key_transition_period_ms ?? DEFAULT_TRANSITION_MS)
     if (transitionEnd > LATEST) throw invalidField('key_transition_period_ms', `the transition would end after ${formatInstant(LATEST)}`)
     // Rendered before the write, so that nothing is committed that cannot be answered.
-    const answer = { id: key.id, key: generateSecret(), key_transition_expires_at: formatInstant(transitionEnd) }
-    apiKeys.rotate({ ...key, masked_key: maskSecret(answer.key), last_updated_at: now }, hashSecret(answer.key), transitionEnd)
+    const answer = { id: key.id, key: generateSecret(random), key_transition_expires_at: formatInstant(transitionEnd) }
+    store.apiKeys.rotate({ ...key, masked_key: maskSecret(answer.key), last_updated_at: now }, hashSecret(answer.key), transitionEnd)
     return answer
   })
 }

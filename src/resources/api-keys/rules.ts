@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { Store } from '../../db/store.js'
 import { invalidField as invalid, missingField } from '../../errors.js'
 import { workspaceFor } from '../../platform/access.js'
@@ -28,7 +27,7 @@ function nextUsageReset (limits: UsageLimitsRequest, now: number): string | null
   return null
 }
 
-function usageLimits (limits: UsageLimitsRequest, now: number): UsageLimits {
+export function usageLimits (limits: UsageLimitsRequest, now: number): UsageLimits {
   if (limits.periodic_reset != null && limits.periodic_reset_days != null) {
     throw invalid('usage_limits', 'periodic_reset and periodic_reset_days are mutually exclusive')
   }
@@ -54,7 +53,7 @@ function nextRotation (period: 'weekly' | 'monthly', now: number): string {
 }
 
 // A period, a next rotation, or both: Terraform sends back the next rotation it read with the period.
-function rotationPolicy (policy: RotationPolicy, now: number): ApiKeyRotationPolicy {
+export function rotationPolicy (policy: RotationPolicy, now: number): ApiKeyRotationPolicy {
   const { rotation_period: period, next_rotation_at: next, key_transition_period_ms: transition } = policy
   if (period == null && next == null) throw invalid('rotation_policy', 'needs rotation_period or next_rotation_at')
   if (period != null && transition !== undefined && transition >= PERIOD_MS[period]) {
@@ -78,7 +77,7 @@ type Settings = Pick<ApiKey, 'rate_limits' | 'usage_limits' | 'alert_emails' | '
   'defaults_metadata' | 'defaults_config_id' | 'allow_config_override' | 'api_key_defaults_id' | 'rotation_policy'>
 
 /** The settings of a key being created. */
-export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
+export function settingsOf (body: CreateApiKeyObject, now: number, newId: () => string): Settings {
   const expires = body.expires_at == null ? null : expiresAt(body.expires_at, now)
   return {
     rate_limits: body.rate_limits ?? [],
@@ -89,14 +88,14 @@ export function settingsOf (body: CreateApiKeyObject, now: number): Settings {
     defaults_metadata: body.defaults?.metadata ?? null,
     defaults_config_id: body.defaults?.config_id ?? null,
     // A key given defaults gets a record of them, as on the live API.
-    api_key_defaults_id: body.defaults === undefined ? null : randomUUID(),
+    api_key_defaults_id: body.defaults === undefined ? null : newId(),
     allow_config_override: body.defaults?.allow_config_override === undefined ? null : body.defaults.allow_config_override ? 1 : 0,
     rotation_policy: body.rotation_policy == null ? null : rotationPolicy(body.rotation_policy, now),
   }
 }
 
 /** The key as an update leaves it: only the fields present change, and null clears. */
-export function applyUpdate (key: ApiKey, body: UpdateApiKeyObject, now: number): ApiKey {
+export function applyUpdate (key: ApiKey, body: UpdateApiKeyObject, now: number, newId: () => string): ApiKey {
   const next: ApiKey = { ...key, last_updated_at: now }
   if (body.name !== undefined) next.name = body.name
   if (body.description !== undefined) next.description = body.description
@@ -112,7 +111,7 @@ export function applyUpdate (key: ApiKey, body: UpdateApiKeyObject, now: number)
   const defaults = body.defaults
   if (defaults?.metadata !== undefined) next.defaults_metadata = defaults.metadata
   if (defaults?.config_id !== undefined) next.defaults_config_id = defaults.config_id
-  if (defaults !== undefined && next.api_key_defaults_id === null) next.api_key_defaults_id = randomUUID()
+  if (defaults !== undefined && next.api_key_defaults_id === null) next.api_key_defaults_id = newId()
   if (defaults?.allow_config_override !== undefined) next.allow_config_override = defaults.allow_config_override ? 1 : 0
   if (body.reset_usage === true) {
     next.status = 'active'

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { conflict, missingField } from '../../errors.js'
 import { holds, visibleOr404, workspaceFor } from '../../platform/access.js'
@@ -12,37 +11,36 @@ import { toConfigDetail, toConfigSummary, toConfigVersion, type Config } from '.
 // Portkey's Configs routes. A config belongs to a workspace; it is named by its slug (or UUID). An
 // organisation key sees the organisation's configs, a workspace key its workspace's; any other is a 404.
 export default async function configs (app: FastifyInstance): Promise<void> {
-  const { store, clock } = app
-  const { configs, workspaces, apiKeys } = store
+  const { store, clock, random } = app
 
-  const visibleConfig = (caller: Caller, slug: string): Config => visibleOr404(caller, configs.find(caller.organisationId, slug), `Config ${slug} not found`)
+  const visibleConfig = (caller: Caller, slug: string): Config => visibleOr404(caller, store.configs.find(caller.organisationId, slug), `Config ${slug} not found`)
 
   serve(app, listConfigs, holds('configs.list'), async ({ caller, query }) => {
-    const { total, items } = configs.list(
-      { organisationId: caller.organisationId, workspaceId: workspaceFor(workspaces, caller, query.workspace_id) },
+    const { total, items } = store.configs.list(
+      { organisationId: caller.organisationId, workspaceId: workspaceFor(store.workspaces, caller, query.workspace_id) },
       pageOf(query.page_size, query.current_page))
     return { success: true as const, ...listEnvelope(total, items.map(toConfigSummary)) }
   })
 
   serve(app, createConfig, holds('configs.create'), async ({ caller, body }) => {
     // The named workspace, the caller's own, or the organisation's default one.
-    const workspaceId = workspaceFor(workspaces, caller, body.workspace_id) ?? workspaces.defaultOf(caller.organisationId)?.id
+    const workspaceId = workspaceFor(store.workspaces, caller, body.workspace_id) ?? store.workspaces.defaultOf(caller.organisationId)?.id
     if (workspaceId === undefined) throw missingField('workspace_id')
     const now = clock.now()
     const config: Config = {
-      id: randomUUID(),
+      id: random.uuid(),
       organisation_id: caller.organisationId,
       workspace_id: workspaceId,
-      slug: slugFor('pc', body.name, 'config'),
+      slug: slugFor('pc', body.name, 'config', random),
       name: body.name,
       is_default: body.isDefault ?? 0,
       status: 'active',
       config: body.config,
-      version_id: randomUUID(),
+      version_id: random.uuid(),
       created_at: now,
       last_updated_at: now,
     }
-    configs.insert(config)
+    store.configs.insert(config)
     return { success: true as const, data: { id: config.id, version_id: config.version_id }, id: config.id, slug: config.slug, version_id: config.version_id }
   })
 
@@ -55,24 +53,24 @@ export default async function configs (app: FastifyInstance): Promise<void> {
       name: body.name ?? config.name,
       config: body.config ?? config.config,
       status: body.status ?? config.status,
-      version_id: randomUUID(),
+      version_id: random.uuid(),
       last_updated_at: clock.now(),
     }
-    configs.update(next)
+    store.configs.update(next)
     return { success: true as const, data: { version_id: next.version_id }, version_id: next.version_id }
   })
 
   serve(app, deleteConfig, holds('configs.delete'), async ({ caller, params }) => {
     const config = visibleConfig(caller, params.slug)
-    const users = apiKeys.countNamingConfig(config.organisation_id, config.slug, config.id)
+    const users = store.apiKeys.countNamingConfig(config.organisation_id, config.slug, config.id)
     if (users > 0) throw conflict(`Config ${config.slug} is the default config of ${users} API keys; change their defaults first`)
-    configs.delete(config.id)
+    store.configs.delete(config.id)
     return {}
   })
 
   serve(app, listConfigVersions, holds('configs.read'), async ({ caller, params }) => {
     const config = visibleConfig(caller, params.slug)
-    const versions = configs.versions(config.id)
+    const versions = store.configs.versions(config.id)
     return listEnvelope(versions.length, versions.map(version => toConfigVersion(config, version)))
   })
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { conflict, notFound } from '../../errors.js'
 import { assertMayGrant, holds } from '../../platform/access.js'
@@ -12,11 +11,10 @@ import { INVITE_LIFETIME_MS, statusOf, toInviteObject, type Invite } from './mod
 // Portkey's User-invites routes, under the organisation_users.* scopes, and the stand-in's own route
 // that accepts an invite as its recipient would.
 export default async function invites (app: FastifyInstance): Promise<void> {
-  const { store, clock } = app
-  const { db, users, workspaces, members, invites } = store
+  const { store, clock, random } = app
 
   function inviteOf (caller: Caller, id: string): Invite {
-    const invite = invites.find(caller.organisationId, id)
+    const invite = store.invites.find(caller.organisationId, id)
     if (!invite) throw notFound(`Invite ${id} not found`)
     return invite
   }
@@ -24,19 +22,19 @@ export default async function invites (app: FastifyInstance): Promise<void> {
   const linkTo = (request: FastifyRequest, invite: Invite) => `${request.protocol}://${request.host}/__mock/invites/${invite.id}/accept`
 
   // Built once: the invited person becomes a user and a member of the invite's workspaces that still exist.
-  const accept = db.transaction((invite: Invite, user: User) => {
-    users.insert(user)
+  const accept = store.transaction((invite: Invite, user: User) => {
+    store.users.insert(user)
     for (const named of invite.workspaces) {
-      const workspace = workspaces.find(invite.organisation_id, named.id)
-      if (workspace) members.insert({ workspace_id: workspace.id, user_id: user.id, role: named.role, created_at: user.created_at, last_updated_at: user.created_at })
+      const workspace = store.workspaces.find(invite.organisation_id, named.id)
+      if (workspace) store.members.insert({ workspace_id: workspace.id, user_id: user.id, role: named.role, created_at: user.created_at, last_updated_at: user.created_at })
     }
-    invites.update({ ...invite, status: 'accepted', accepted_at: user.created_at })
+    store.invites.update({ ...invite, status: 'accepted', accepted_at: user.created_at })
   })
 
   serve(app, listInvites, holds('organisation_users.list'), async ({ caller, query }) => {
     const now = clock.now()
     const status = query.status ?? null
-    const { total, items } = invites.list({
+    const { total, items } = store.invites.list({
       organisationId: caller.organisationId,
       role: query.role ?? null,
       email: query.email ?? null,
@@ -50,15 +48,15 @@ export default async function invites (app: FastifyInstance): Promise<void> {
   serve(app, createInvite, holds('organisation_users.create'), async (request) => {
     const { caller, body } = request
     const now = clock.now()
-    if (users.findByEmail(body.email)) throw conflict(`${body.email} is already a user`)
-    if (invites.pendingFor(caller.organisationId, body.email, now)) throw conflict(`${body.email} already has a pending invite`)
+    if (store.users.findByEmail(caller.organisationId, body.email)) throw conflict(`${body.email} is already a user`)
+    if (store.invites.pendingFor(caller.organisationId, body.email, now)) throw conflict(`${body.email} already has a pending invite`)
     for (const named of body.workspaces ?? []) {
-      if (!workspaces.find(caller.organisationId, named.id)) throw notFound(`Workspace ${named.id} not found`)
+      if (!store.workspaces.find(caller.organisationId, named.id)) throw notFound(`Workspace ${named.id} not found`)
     }
     // The key the invited user will get holds only what the inviting key could grant.
     if (body.workspace_api_key_details) assertMayGrant(caller, 'workspace-user', body.workspace_api_key_details.scopes)
     const invite: Invite = {
-      id: randomUUID(),
+      id: random.uuid(),
       organisation_id: caller.organisationId,
       email: body.email,
       role: body.role,
@@ -70,7 +68,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
       expires_at: now + INVITE_LIFETIME_MS,
       accepted_at: null,
     }
-    invites.insert(invite)
+    store.invites.insert(invite)
     const { id, ...rest } = toInviteObject(invite, now)
     return { id, invite_link: linkTo(request, invite), ...rest }
   })
@@ -79,7 +77,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
     toInviteObject(inviteOf(caller, params.inviteId), clock.now()))
 
   serve(app, deleteInvite, holds('organisation_users.delete'), async ({ caller, params }) => {
-    invites.delete(inviteOf(caller, params.inviteId).id)
+    store.invites.delete(inviteOf(caller, params.inviteId).id)
     return {}
   })
 
@@ -88,7 +86,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
     const now = clock.now()
     const status = statusOf(invite, now)
     if (status !== 'pending' && status !== 'expired') throw conflict(`Invite ${invite.id} is ${status}`)
-    invites.update({ ...invite, expires_at: now + INVITE_LIFETIME_MS })
+    store.invites.update({ ...invite, expires_at: now + INVITE_LIFETIME_MS })
     return { inviteLink: linkTo(request, invite) }
   })
 
@@ -97,9 +95,9 @@ export default async function invites (app: FastifyInstance): Promise<void> {
     const now = clock.now()
     const status = statusOf(invite, now)
     if (status !== 'pending') throw conflict(`Invite ${invite.id} is ${status}`)
-    if (users.findByEmail(invite.email)) throw conflict(`${invite.email} is already a user`)
+    if (store.users.findByEmail(invite.organisation_id, invite.email)) throw conflict(`${invite.email} is already a user`)
     const user: User = {
-      id: randomUUID(),
+      id: random.uuid(),
       organisation_id: invite.organisation_id,
       email: invite.email,
       first_name: body?.first_name ?? invite.email.split('@')[0],
@@ -109,6 +107,6 @@ export default async function invites (app: FastifyInstance): Promise<void> {
       last_updated_at: now,
     }
     accept(invite, user)
-    return toUserObject(user, users.workspaceIds(user.id))
+    return toUserObject(user, store.users.workspaceIds(user.id))
   })
 }

@@ -24,7 +24,7 @@ export class UserRepository extends TableRepository<User> {
   constructor (db: Db) {
     super(db, table, ['organisation_id', 'email', 'created_at'])
     this.#find = db.prepare<[string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND id = ?`).raw()
-    this.#findByEmail = db.prepare<[string], unknown[]>(`${table.select} WHERE email = ?`).raw()
+    this.#findByEmail = db.prepare<[string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND email = ?`).raw()
     this.#list = paged<UserFilter, User>(db, {
       select: table.select, count: 'SELECT count(*) FROM users', where: WHERE, order: 'created_at DESC, id DESC', decode: table.decode,
     })
@@ -37,9 +37,9 @@ export class UserRepository extends TableRepository<User> {
     return table.maybe(this.#find.get(organisationId, id))
   }
 
-  /** Emails are unique across organisations, as a login is. */
-  findByEmail (email: string): User | undefined {
-    return table.maybe(this.#findByEmail.get(email))
+  /** Emails are unique within an organisation; the same person may belong to two. */
+  findByEmail (organisationId: string, email: string): User | undefined {
+    return table.maybe(this.#findByEmail.get(organisationId, email))
   }
 
   list (filter: UserFilter, page: Page): { total: number, items: User[] } { return this.#list(filter, page) }

@@ -10,38 +10,37 @@ import { toUserObject, type User } from './model.js'
 // Portkey's Users routes: the people of an organisation. Invited people become users (see invites).
 export default async function users (app: FastifyInstance): Promise<void> {
   const { store, clock } = app
-  const { db, users, apiKeys } = store
 
-  const withWorkspaces = (user: User) => toUserObject(user, users.workspaceIds(user.id))
+  const withWorkspaces = (user: User) => toUserObject(user, store.users.workspaceIds(user.id))
   // Built once: a user leaves with their keys and memberships.
-  const removeWithKeys = db.transaction((id: string) => {
-    apiKeys.deleteOfUser(id)
-    users.delete(id)
+  const removeWithKeys = store.transaction((id: string) => {
+    store.apiKeys.deleteOfUser(id)
+    store.users.delete(id)
   })
   function assertNotOwner (user: User, doing: string): void {
     if (user.role === 'owner') throw conflict(`The owner of an organisation cannot be ${doing}`)
   }
 
   serve(app, listUsers, holds('organisation_users.list'), async ({ caller, query }) => {
-    const { total, items } = users.list(
+    const { total, items } = store.users.list(
       { organisationId: caller.organisationId, role: query.role ?? null, email: query.email ?? null },
       pageOf(query.pageSize, query.currentPage))
     return listEnvelope(total, items.map(withWorkspaces))
   })
 
   serve(app, retrieveUser, holds('organisation_users.read'), async ({ caller, params }) =>
-    withWorkspaces(userOfOrganisation(users, caller, params.userId)))
+    withWorkspaces(userOfOrganisation(store.users, caller, params.userId)))
 
   serve(app, updateUser, holds('organisation_users.update'), async ({ caller, params, body }) => {
-    const user = userOfOrganisation(users, caller, params.userId)
+    const user = userOfOrganisation(store.users, caller, params.userId)
     assertNotOwner(user, 'given another role')
     const now = clock.now()
-    users.setRole(user.id, body.role, now)
+    store.users.setRole(user.id, body.role, now)
     return withWorkspaces({ ...user, role: body.role, last_updated_at: now })
   })
 
   serve(app, deleteUser, holds('organisation_users.delete'), async ({ caller, params }) => {
-    const user = userOfOrganisation(users, caller, params.userId)
+    const user = userOfOrganisation(store.users, caller, params.userId)
     assertNotOwner(user, 'removed')
     removeWithKeys(user.id)
     return {}

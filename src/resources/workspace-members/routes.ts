@@ -17,25 +17,24 @@ import { toWorkspaceMember, type Member, type MemberOfUser } from './model.js'
 // a member of it is a 404.
 export default async function workspaceMembers (app: FastifyInstance): Promise<void> {
   const { store, clock } = app
-  const { db, users, workspaces, members, apiKeys } = store
 
-  const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(workspaces, caller, named)
+  const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(store.workspaces, caller, named)
   function memberOf (workspace: Workspace, userId: string): MemberOfUser {
-    const member = members.find(workspace.id, userId)
+    const member = store.members.find(workspace.id, userId)
     if (!member) throw notFound(`User ${userId} is not a member of workspace ${workspace.slug}`)
     return member
   }
 
   // Built once: all the users join, or none; a user who leaves takes their user keys of it along.
-  const insertAll = db.transaction((added: Member[]) => { for (const member of added) members.insert(member) })
-  const removeWithKeys = db.transaction((workspaceId: string, userId: string) => {
-    apiKeys.deleteOfMember(workspaceId, userId)
-    members.delete(workspaceId, userId)
+  const insertAll = store.transaction((added: Member[]) => { for (const member of added) store.members.insert(member) })
+  const removeWithKeys = store.transaction((workspaceId: string, userId: string) => {
+    store.apiKeys.deleteOfMember(workspaceId, userId)
+    store.members.delete(workspaceId, userId)
   })
 
   serve(app, listWorkspaceMembers, holds('workspace_users.list'), async ({ caller, params, query }) => {
     const workspace = reachable(caller, params.workspaceId)
-    const { total, items } = members.list(
+    const { total, items } = store.members.list(
       { workspaceId: workspace.id, role: query.role ?? null, email: query.email ?? null },
       pageOf(query.page_size, query.current_page))
     return listEnvelope(total, items.map(toWorkspaceMember))
@@ -46,8 +45,8 @@ export default async function workspaceMembers (app: FastifyInstance): Promise<v
     const now = clock.now()
     const seen = new Set<string>()
     const added = body.users.map(({ id, role }): Member => {
-      userOfOrganisation(users, caller, id)
-      if (seen.has(id) || members.find(workspace.id, id)) throw conflict(`User ${id} is already a member of workspace ${workspace.slug}`)
+      userOfOrganisation(store.users, caller, id)
+      if (seen.has(id) || store.members.find(workspace.id, id)) throw conflict(`User ${id} is already a member of workspace ${workspace.slug}`)
       seen.add(id)
       return { workspace_id: workspace.id, user_id: id, role, created_at: now, last_updated_at: now }
     })
@@ -60,7 +59,7 @@ export default async function workspaceMembers (app: FastifyInstance): Promise<v
 
   serve(app, updateWorkspaceMember, holds('workspace_users.update'), async ({ caller, params, body }) => {
     const member = memberOf(reachable(caller, params.workspaceId), params.userId)
-    members.setRole(member.workspace_id, member.user_id, body.role, clock.now())
+    store.members.setRole(member.workspace_id, member.user_id, body.role, clock.now())
     return {}
   })
 

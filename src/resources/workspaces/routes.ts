@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { conflict, forbidden, invalidField } from '../../errors.js'
 import { holds } from '../../platform/access.js'
@@ -15,29 +14,28 @@ import { applyUpdate } from './rules.js'
 
 // Portkey's Workspaces routes. A workspace is named by its UUID or its slug.
 export default async function workspaces (app: FastifyInstance): Promise<void> {
-  const { store, clock } = app
-  const { db, users, workspaces, members, apiKeys, configs } = store
+  const { store, clock, random } = app
 
-  const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(workspaces, caller, named)
+  const reachable = (caller: Caller, named: string): Workspace => reachableWorkspace(store.workspaces, caller, named)
 
   // Built once: a workspace with its members, and a workspace with everything in it.
-  const insertWithMembers = db.transaction((workspace: Workspace, userIds: string[]) => {
-    workspaces.insert(workspace)
+  const insertWithMembers = store.transaction((workspace: Workspace, userIds: string[]) => {
+    store.workspaces.insert(workspace)
     for (const userId of userIds) {
-      members.insert({ workspace_id: workspace.id, user_id: userId, role: 'member', created_at: workspace.created_at, last_updated_at: workspace.created_at })
+      store.members.insert({ workspace_id: workspace.id, user_id: userId, role: 'member', created_at: workspace.created_at, last_updated_at: workspace.created_at })
     }
   })
-  const deleteWithDependents = db.transaction((id: string) => {
-    apiKeys.deleteInWorkspace(id)
-    configs.deleteInWorkspace(id)
-    members.deleteIn(id)
-    workspaces.delete(id)
+  const deleteWithDependents = store.transaction((id: string) => {
+    store.apiKeys.deleteInWorkspace(id)
+    store.configs.deleteInWorkspace(id)
+    store.members.deleteIn(id)
+    store.workspaces.delete(id)
   })
 
   serve(app, listWorkspaces, holds('workspaces.list'), async ({ caller, query }) => {
     // No workspace is ever archived here: asking only for archived ones finds none.
     if (query.status !== undefined && !query.status.split(',').includes('active')) return listEnvelope(0, [])
-    const { total, items } = workspaces.list({
+    const { total, items } = store.workspaces.list({
       organisationId: caller.organisationId,
       workspaceId: caller.workspaceId,
       name: query.name ?? null,
@@ -49,11 +47,11 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
   serve(app, createWorkspace, holds('workspaces.create'), async ({ caller, body }) => {
     if (caller.workspaceId !== null) throw forbidden()
     const userIds = [...new Set(body.users ?? [])]
-    for (const userId of userIds) userOfOrganisation(users, caller, userId)
+    for (const userId of userIds) userOfOrganisation(store.users, caller, userId)
     const workspace = newWorkspace({
-      id: randomUUID(),
+      id: random.uuid(),
       organisation_id: caller.organisationId,
-      slug: slugFor('ws', body.name, 'workspace'),
+      slug: slugFor('ws', body.name, 'workspace', random),
       name: body.name,
       icon: body.icon || null,
       description: body.description ?? null,
@@ -71,11 +69,11 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
 
   serve(app, retrieveWorkspace, holds('workspaces.read'), async ({ caller, params }) => {
     const workspace = reachable(caller, params.workspaceId)
-    return toWorkspaceWithUsers(workspace, members.ofWorkspace(workspace.id).map(toWorkspaceMember))
+    return toWorkspaceWithUsers(workspace, store.members.ofWorkspace(workspace.id).map(toWorkspaceMember))
   })
 
   serve(app, updateWorkspace, holds('workspaces.update'), async ({ caller, params, body }) => {
-    workspaces.update(applyUpdate(reachable(caller, params.workspaceId), body, clock.now()))
+    store.workspaces.update(applyUpdate(reachable(caller, params.workspaceId), body, clock.now()))
     return {}
   })
 
@@ -83,11 +81,11 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     const workspace = reachable(caller, params.workspaceId)
     if (body?.name !== undefined && body.name !== workspace.name) throw invalidField('name', 'must be the name of the workspace being deleted')
     if (workspace.is_default === 1) throw conflict('The default workspace of an organisation cannot be deleted')
-    const keys = apiKeys.countInWorkspace(workspace.organisation_id, workspace.id)
-    const memberCount = members.countIn(workspace.id)
-    const configCount = configs.countInWorkspace(workspace.id)
+    const keys = store.apiKeys.countInWorkspace(workspace.organisation_id, workspace.id)
+    const memberCount = store.members.countIn(workspace.id)
+    const configCount = store.configs.countInWorkspace(workspace.id)
     if (!(body?.force_delete ?? query.force_delete ?? false) && keys + memberCount + configCount > 0) {
-      throw conflict(`Unable to delete: workspace ${workspace.slug} still has ${keys} API keys, ${configCount} configs and ${memberCount} members. ` +
+      throw conflict(`Unable to delete: workspace ${workspace.slug} still has ${keys} API keys, ${configCount} configs and ${memberCount} store.members. ` +
         'Remove them first, or send force_delete: true to delete them with it')
     }
     deleteWithDependents(workspace.id)

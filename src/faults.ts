@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { envelope } from './errors.js'
+import { seededRandom } from './random.js'
+import type { ErrorResponse, MockFault, MockFaultRule } from './schemas/generated.js'
+
+// Failures on purpose (POST /__mock/faults): a rule matches requests to Portkey's routes and
+// answers an error in Portkey's envelope, delays them, or drops the connection, so that the retry
+// paths of the SDKs and the Terraform provider can be tested.
+
+type ErrorCode = ErrorResponse['data']['errorCode']
+
+const ANSWERS: Record<NonNullable<MockFaultRule['status']>, { code: ErrorCode, message: string }> = {
+  400: { code: 'AB01', message: 'Bad Request' },
+  401: { code: 'AB05', message: 'Unauthorised Request' },
+  403: { code: 'AB03', message: 'You do not have enough permissions to execute this request' },
+  404: { code: 'AB08', message: 'Not Found' },
+  409: { code: 'AB07', message: 'Conflict' },
+  429: { code: 'AB06', message: 'Too many requests' },
+  500: { code: 'AB04', message: 'Internal Server Error' },
+  502: { code: 'AB04', message: 'Bad Gateway' },
+  503: { code: 'AB04', message: 'Service Unavailable' },
+  504: { code: 'AB04', message: 'Gateway Timeout' },
+}
+
+/** A header on every injected answer, so that a test (and whoever reads its logs) can tell it from a real one. */
+export const FAULT_HEADER = 'x-portkey-mock-fault'
+
+interface Entry {
+  fault: MockFault
+  path: RegExp
+  /** Whether this match fires; counts and draws as it decides. */
+  fires: () => boolean
+}
+
+// `*` is one path segment, `**` any number; /v1 is optional on both sides, as the routes serve both.
+function pathPattern (pattern: string): RegExp {
+  const body = pattern.replace(/^\/v1(?=\/|$)/, '').split(/(\*\*|\*)/).map(part =>
+    part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('')
+  return new RegExp(`^${body}/?$`)
+}
+
+export class Faults {
+  #entries: Entry[] = []
+  #next = 1
+
+  add (rule: MockFaultRule): MockFault {
+    const fault: MockFault = { id: this.#next++, rule, matched: 0, fired: 0 }
+    const draw = rule.probability === undefined ? undefined : seededRandom(rule.seed ?? 0)
+    const fires = () => {
+      if (rule.times !== undefined && fault.fired >= rule.times) return false
+      if (draw !== undefined && draw.bytes(4).readUInt32BE() / 2 ** 32 >= rule.probability!) return false
+      return true
+    }
+    this.#entries.push({ fault, path: pathPattern(rule.path), fires })
+    return fault
+  }
+
+  list (): MockFault[] { return this.#entries.map(entry => entry.fault) }
+
+  clear (): void { this.#entries = [] }
+
+  /** The first rule that fires for this request, counted; undefined when none does. */
+  fire (method: string, path: string, apiKeyId: string | null): MockFault | undefined {
+    const served = path.replace(/^\/v1(?=\/|$)/, '') || '/'
+    for (const { fault, path: pattern, fires } of this.#entries) {
+      const { rule } = fault
+      if (rule.method !== undefined && rule.method !== method) continue
+      if (rule.api_key_id !== undefined && rule.api_key_id !== apiKeyId) continue
+      if (!pattern.test(served)) continue
+      fault.matched++
+      if (!fires()) continue
+      fault.fired++
+      return fault
+    }
+    return undefined
+  }
+}
+
+/** onRequest hook of Portkey's routes, after authentication: applies the rule that fires, if any. */
+export function injectFaults (faults: Faults) {
+  return async function injectFault (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const path = request.url.split('?', 1)[0]
+    const fault = faults.fire(request.method, path, request.caller?.apiKeyId ?? null)
+    if (fault === undefined) return undefined
+    const { rule } = fault
+    if (rule.latency_ms) await sleep(rule.latency_ms)
+    if (rule.drop) {
+      reply.hijack()
+      request.raw.socket.destroy()
+      return reply
+    }
+    if (rule.status === undefined) return undefined
+    const answer = ANSWERS[rule.status]
+    reply.code(rule.status).header(FAULT_HEADER, String(fault.id))
+    if (rule.status === 429 || rule.status === 503) reply.header('retry-after', String(rule.retry_after ?? 1))
+    return reply.send(envelope(answer.code, rule.message ?? answer.message))
+  }
+}

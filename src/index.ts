@@ -1,0 +1,125 @@
+// The package's programmatic entry: a stand-in started inside a test process, and its controls as
+// plain method calls, so that a Node test suite needs no HTTP of its own to drive it.
+import { buildApp } from './app.js'
+import { defaultConfig, type Config } from './config.js'
+import type { JournalFilter } from './journal.js'
+import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
+import { hashSecret } from './secrets.js'
+import { formatInstant, instantOf } from './time.js'
+
+export { FixtureError } from './fixtures/error.js'
+export type { ApiKeyType, FixtureOrganisation, JournalEntry, JournalFilter, MockFault, MockFaultRule, MockSnapshot, MockTenant }
+
+export interface MockServerOptions {
+  /** A fixture file (YAML or JSON) to load instead of the built-in store. */
+  seed?: string
+  /** 0 (the default) picks a free port. */
+  port?: number
+  host?: string
+  /** A SQLite file; in memory by default. */
+  db?: string
+  /** Reproducible ids and secrets, and a clock frozen at 2026-01-01T00:00:00Z; a number seeds them. */
+  deterministic?: boolean | number
+  /** Bearer token the /__mock routes then need over HTTP (this API does not). */
+  adminToken?: string
+  /** `silent` by default: a test's output is its own. */
+  logLevel?: Config['logLevel']
+}
+
+/** A key of the seed, with the secret that authenticates it. */
+export interface SeedKey {
+  id: string
+  name: string
+  type: ApiKeyType
+  organisation_id: string
+  workspace_id: string | null
+  user_id: string | null
+  /** For x-portkey-api-key. */
+  key: string
+}
+
+export interface MockServer {
+  /** Where it listens, e.g. http://127.0.0.1:41234. */
+  url: string
+  /** What the Portkey SDKs take as baseURL: url + /v1. */
+  baseURL: string
+  /** The seed's keys that authenticate, with their secrets. */
+  keys: SeedKey[]
+  /** Back to the seed. */
+  reset(): void
+  snapshot(name: string): MockSnapshot
+  restore(name: string): MockSnapshot
+  /** A fresh organisation (from one organisation of a fixture, or the default one); its ids and secrets. */
+  createOrganisation(fixture?: FixtureOrganisation): Promise<MockTenant>
+  clock: {
+    now(): string
+    /** Time stands still at this date-time. */
+    set(at: string | Date): void
+    advance(ms: number): void
+    freeze(): void
+    real(): void
+  }
+  faults: {
+    add(rule: MockFaultRule): MockFault
+    list(): MockFault[]
+    clear(): void
+  }
+  requests: {
+    list(filter?: JournalFilter): JournalEntry[]
+    clear(): void
+  }
+  close(): Promise<void>
+}
+
+export async function startMockServer (options: MockServerOptions = {}): Promise<MockServer> {
+  const { deterministic = false } = options
+  const config = defaultConfig({
+    logLevel: options.logLevel ?? 'silent',
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    db: options.db ?? ':memory:',
+    seed: options.seed ?? '',
+    adminToken: options.adminToken ?? '',
+    deterministic: deterministic !== false,
+    deterministicSeed: typeof deterministic === 'number' ? deterministic : 0,
+  })
+  const app = buildApp(config)
+  const url = await app.listen({ host: config.host, port: config.port })
+  const now = app.clock.now()
+  const keys = app.store.seed.flatMap(plan => plan.apiKeys)
+    .filter(({ secret }) => app.store.apiKeys.findBySecret(hashSecret(secret), now))
+    .map(({ key, secret }) => ({ id: key.id, name: key.name, type: key.type, organisation_id: key.organisation_id, workspace_id: key.workspace_id, user_id: key.user_id, key: secret }))
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    keys,
+    reset: () => { app.store.reset() },
+    snapshot: name => app.snapshots.take(name),
+    restore: name => app.snapshots.restore(name),
+    // Through the route, so that a fixture is checked exactly as over HTTP.
+    createOrganisation: async fixture => {
+      const response = await app.inject({ method: 'POST', url: '/__mock/organisations', headers: adminHeaders(config), ...(fixture ? { payload: fixture } : {}) })
+      if (response.statusCode !== 200) throw new Error(`createOrganisation: ${response.json<ErrorResponse>().data.message}`)
+      return response.json<MockTenant>()
+    },
+    clock: {
+      now: () => formatInstant(app.clock.now()),
+      set: at => { app.clock.set(typeof at === 'string' ? instantOf(at) : at.getTime()) },
+      advance: ms => { app.clock.advance(ms) },
+      freeze: () => { app.clock.freeze() },
+      real: () => { app.clock.real() },
+    },
+    faults: {
+      add: rule => app.faults.add(rule),
+      list: () => app.faults.list(),
+      clear: () => { app.faults.clear() },
+    },
+    requests: {
+      list: (filter = {}) => app.journal.list(filter),
+      clear: () => { app.journal.clear() },
+    },
+    close: () => app.close(),
+  }
+}
+
+const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { authorization: `Bearer ${config.adminToken}` }

@@ -1,0 +1,102 @@
+import { InternalServerError, RateLimitError, APIConnectionError } from 'portkey-ai/dist/src/error.js'
+import t from 'tap'
+import { build, call, DEV, listen, SEED, sdk } from './helper.js'
+
+/** The error a call to the SDK raised. */
+const failure = async (call: Promise<unknown>) => {
+  try {
+    await call
+  } catch (error) {
+    return error
+  }
+  throw new Error('the call succeeded')
+}
+
+const addFault = (payload: object) => ({ method: 'POST' as const, url: '/__mock/faults', payload })
+const journal = async (app: Awaited<ReturnType<typeof build>>, query = '') => (await call(app, undefined, { url: `/__mock/requests?${query}` })).body
+
+t.test('a rule fires exactly N times, in Portkey\'s envelope with Retry-After; the SDK raises RateLimitError', async t => {
+  const app = await build(t)
+  const base = await listen(app)
+  const added = await call(app, undefined, addFault({ method: 'GET', path: '/api-keys/*', status: 429, times: 2, retry_after: 3 }))
+  t.equal(added.status, 200)
+  t.match(added.body, { id: 1, rule: { path: '/api-keys/*', status: 429, times: 2 }, matched: 0, fired: 0 })
+
+  const url = `${base}/v1/api-keys/${SEED.apiKeys.sharedCi}`
+  const first = await fetch(url, { headers: { 'x-portkey-api-key': DEV.admin } })
+  t.equal(first.status, 429)
+  t.equal(first.headers.get('retry-after'), '3')
+  t.same(await first.json(), { success: false, data: { message: 'Too many requests', errorCode: 'AB06' } })
+  t.type(await failure(sdk(base, DEV.admin).apiKeys.retrieve({ id: SEED.apiKeys.sharedCi })), RateLimitError, 'the SDK does not retry a 429: it raises')
+  t.equal((await fetch(url, { headers: { 'x-portkey-api-key': DEV.admin } })).status, 200, 'spent after two')
+  t.equal((await fetch(`${base}/v1/api-keys`, { headers: { 'x-portkey-api-key': DEV.admin } })).status, 200, 'another path does not match')
+  t.match((await call(app, undefined, { url: '/__mock/faults' })).body, { total: 1, data: [{ id: 1, matched: 3, fired: 2 }] })
+})
+
+t.test('a 500 once: the SDK retries, succeeds, and the journal shows both tries', async t => {
+  const app = await build(t)
+  const base = await listen(app)
+  await call(app, undefined, addFault({ path: '/v1/admin/workspaces', method: 'GET', status: 500, times: 1 }))
+  const listed = await sdk(base, DEV.admin).admin.workspaces.list({}) as unknown as { total: number }
+  t.equal(listed.total, 2, 'the retry got the real answer')
+  const tries = await journal(app, 'path=/admin/workspaces')
+  t.same(tries.data.map((entry: { status: number }) => entry.status), [200, 500], 'newest first: the retry, then the fault')
+
+  await call(app, undefined, addFault({ path: '/admin/workspaces', status: 503, times: 2 }))
+  t.type(await failure(sdk(base, DEV.admin).admin.workspaces.list({})), InternalServerError, 'retried once, failed twice: raised')
+})
+
+t.test('matching by caller key; latency alone lets the request through late; a drop closes the connection', async t => {
+  const app = await build(t)
+  const base = await listen(app)
+  await call(app, undefined, addFault({ path: '/**', status: 403, api_key_id: SEED.apiKeys.workspaceService }))
+  t.equal((await call(app, DEV.workspace, { url: '/api-keys' })).status, 403)
+  t.equal((await call(app, DEV.admin, { url: '/api-keys' })).status, 200, 'another caller is not affected')
+  await call(app, undefined, { method: 'DELETE', url: '/__mock/faults' })
+  t.equal((await call(app, DEV.workspace, { url: '/api-keys' })).status, 200, 'cleared')
+
+  await call(app, undefined, addFault({ path: '/configs', latency_ms: 150 }))
+  const started = Date.now()
+  t.equal((await call(app, DEV.admin, { url: '/configs' })).status, 200)
+  t.ok(Date.now() - started >= 140, 'delayed')
+
+  await call(app, undefined, addFault({ path: '/admin/users', drop: true, times: 3 }))
+  await t.rejects(fetch(`${base}/v1/admin/users`, { headers: { 'x-portkey-api-key': DEV.admin } }), 'no answer at all')
+  t.type(await failure(sdk(base, DEV.admin).admin.users.list({})), APIConnectionError, 'the SDK retries once, then raises a connection error')
+  t.equal((await fetch(`${base}/v1/admin/users`, { headers: { 'x-portkey-api-key': DEV.admin } })).status, 200)
+})
+
+t.test('a seeded probability fires the same requests every run', async t => {
+  const pattern = async () => {
+    const app = await build(t)
+    await call(app, undefined, addFault({ path: '/api-keys', status: 502, probability: 0.5, seed: 42 }))
+    const statuses = []
+    for (let i = 0; i < 40; i++) statuses.push((await call(app, DEV.admin, { url: '/api-keys' })).status)
+    return statuses
+  }
+  const first = await pattern()
+  t.same(await pattern(), first)
+  const fired = first.filter(status => status === 502).length
+  t.ok(fired > 8 && fired < 32, `about half fire (${fired} of 40)`)
+})
+
+t.test('bad rules are refused naming the field, and add nothing', async t => {
+  const app = await build(t)
+  const cases: [object, RegExp][] = [
+    [{ path: '/api-keys' }, /needs status, latency_ms or drop/],
+    [{ path: 'api-keys', status: 500 }, /body field path/],
+    [{ path: '/x', status: 418 }, /body field status/],
+    [{ path: '/x', status: 500, drop: true }, /body field drop/],
+    [{ path: '/x', status: 500, retry_after: 5 }, /body field retry_after/],
+    [{ path: '/x', status: 500, seed: 1 }, /body field seed/],
+    [{ path: '/x', status: 500, probability: 1.5 }, /body field probability/],
+    [{ path: '/x', status: 500, colour: 'red' }, /colour/],
+  ]
+  for (const [payload, message] of cases) {
+    const { status, body } = await call(app, undefined, addFault(payload))
+    t.equal(status, 400, JSON.stringify(payload))
+    t.match(body.data.message, message)
+  }
+  t.equal((await call(app, undefined, { url: '/__mock/faults' })).body.total, 0)
+  t.equal((await call(app, DEV.admin, { url: '/__mock/faults' })).status, 200, 'faults never touch the /__mock routes')
+})

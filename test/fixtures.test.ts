@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import t from 'tap'
+import { parse } from 'yaml'
+import { buildApp } from '../src/app.js'
+import { defaultConfig } from '../src/config.js'
+import { FixtureError } from '../src/fixtures/error.js'
+import { build, call, DEV } from './helper.js'
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+const fixtures = new URL('../fixtures/', import.meta.url)
+const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-fixtures-'))
+const file = (name: string, text: string) => {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+t.test('the shipped JSON Schema accepts the built-in fixture and the example, and refuses a typo', async t => {
+  const schema = JSON.parse(readFileSync(new URL('fixture.schema.json', fixtures), 'utf8'))
+  const validate = addFormats(new Ajv({ allErrors: true, strict: false })).compile(schema)
+  for (const name of ['builtin.yaml', 'example.yaml']) {
+    const data = parse(readFileSync(new URL(name, fixtures), 'utf8'))
+    t.ok(validate(data), `${name}: ${JSON.stringify(validate.errors)}`)
+  }
+  t.notOk(validate({ organisations: [{ name: 'x', api_key: [] }] }), 'an unknown field')
+})
+
+t.test('a fixture loads: its secrets authenticate, its references resolve, and reset returns to it', async t => {
+  const app = await build(t, { config: { seed: new URL('example.yaml', fixtures).pathname } })
+  const admin = 'example-admin-secret-0001'
+  t.equal((await call(app, DEV.admin, { url: '/v1/api-keys' })).status, 401, 'the built-in keys are not there')
+  const keys = await call(app, admin, { url: '/v1/api-keys' })
+  t.equal(keys.status, 200)
+  t.same(keys.body.data.map((k: { name: string }) => k.name).sort(), ['CI admin', 'Linus in staging', 'Staging service'])
+  const staging = keys.body.data.find((k: { name: string }) => k.name === 'Staging service')
+  t.match(staging, { key: 'ex*****002', defaults: { config_id: 'pc-retry-twice' }, scopes: ['workspace_service_api_keys.list', 'workspace_service_api_keys.read', 'completions.write'] })
+  const linus = keys.body.data.find((k: { name: string }) => k.name === 'Linus in staging')
+  t.match(linus, { usage_limits: { credit_limit: 50, type: 'cost', periodic_reset: 'monthly', next_usage_reset_at: '2026-02-01T00:00:00.000Z' } })
+  const workspaces = (await call(app, admin, { url: '/v1/admin/workspaces' })).body.data
+  t.same(workspaces.map((w: { slug: string, defaults: { is_default: number } }) => [w.slug, w.defaults.is_default]).sort(), [['ws-production', 1], ['ws-staging', 0]])
+  t.equal((await call(app, 'example-linus-secret-0003', { url: '/v1/api-keys' })).status, 403, 'a user key without key scopes')
+
+  const before = (await app.inject({ url: '/v1/api-keys', headers: { 'x-portkey-api-key': admin } })).body
+  await call(app, admin, { method: 'DELETE', url: `/v1/api-keys/${staging.id}` })
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/reset' })).status, 200)
+  t.equal((await app.inject({ url: '/v1/api-keys', headers: { 'x-portkey-api-key': admin } })).body, before, 'the same ids, secrets and times as at the start')
+})
+
+t.test('JSON fixtures load as YAML ones do', async t => {
+  const json = file('tiny.json', JSON.stringify({ organisations: [{ name: 'Tiny', api_keys: [{ name: 'k', type: 'organisation-service', secret: 'tiny-secret-000001' }] }] }))
+  const app = await build(t, { config: { seed: json } })
+  const listed = await call(app, 'tiny-secret-000001', { url: '/v1/admin/workspaces' })
+  t.equal(listed.status, 200)
+  t.match(listed.body.data, [{ name: 'Default', defaults: { is_default: 1 } }], 'an organisation without workspaces gets a default one')
+})
+
+const BAD = `organisations:
+  - name: Broken
+    workspaces:
+      - { name: One, slug: ws-one, is_default: true }
+      - { name: Two, slug: ws-one, is_default: true }
+    users:
+      - { email: a@x.test }
+      - { email: a@x.test }
+      - { email: b@x.test, role: chief }
+    api_keys:
+      - { name: ok, type: organisation-service, secret: short }
+      - { name: nowhere, type: workspace-service, workspace: ws-missing }
+      - { name: stranger, type: workspace-user, user: b@x.test }
+      - { name: greedy, type: workspace-service, scopes: [not.a.scope, workspaces.create] }
+      - { type: organisation-service, colour: blue }
+`
+
+t.test('a bad fixture is refused with every problem named by its place, and nothing is opened', async t => {
+  const path = file('bad.yaml', BAD)
+  const error = t.throws(() => buildApp(defaultConfig({ seed: path, logLevel: 'silent' }))) as unknown as FixtureError
+  t.type(error, FixtureError)
+  t.match(error.problems, [
+    /^organisations\[0\]\.users\[2\]\.role: .*owner, admin, member|^organisations\[0\]\.users\[2\]\.role/,
+    /^organisations\[0\]\.api_keys\[0\]\.secret: must NOT have fewer than 8 characters/,
+    /^organisations\[0\]\.api_keys\[3\]\.scopes\[0\]: unknown value "not\.a\.scope"/,
+    /^organisations\[0\]\.api_keys\[4\]: missing name/,
+    /^organisations\[0\]\.api_keys\[4\]: unknown field colour/,
+  ], 'first the schema: every problem, not just the first')
+  t.equal(error.problems.length, 5)
+
+  // Past the schema, the references: every one that does not hold.
+  const schemaClean = BAD.replace('role: chief', 'role: member').replace('secret: short', 'secret: long-enough-1').replace('not.a.scope, ', '').replace(', colour: blue', ', name: named')
+  const references = t.throws(() => buildApp(defaultConfig({ seed: file('refs.yaml', schemaClean), logLevel: 'silent' }))) as unknown as FixtureError
+  t.same(references.problems, [
+    'organisations[0].users[1].email: email a@x.test appears twice',
+    'organisations[0].workspaces[1].is_default: workspaces[0] is the default already; an organisation has one',
+    'organisations[0].workspaces[1].slug: slug ws-one appears twice',
+    'organisations[0].api_keys[1].workspace: no workspace of the organisation has the slug or id ws-missing',
+    'organisations[0].api_keys[2].user: b@x.test is not a member of workspace ws-one',
+    'organisations[0].api_keys[3].scopes[0]: a workspace-service key cannot hold workspaces.create',
+  ])
+
+  const syntax = t.throws(() => buildApp(defaultConfig({ seed: file('syntax.yaml', 'organisations:\n  - name: [unclosed\n'), logLevel: 'silent' }))) as unknown as FixtureError
+  t.match(syntax.problems[0], /syntax\.yaml:\d+:\d+: /, 'a syntax error by line and column')
+  const missing = t.throws(() => buildApp(defaultConfig({ seed: join(dir, 'nope.yaml'), logLevel: 'silent' }))) as unknown as FixtureError
+  t.match(missing.problems[0], /nope\.yaml: ENOENT/)
+})
+
+t.test('the server refuses to start on a bad fixture: exit 2, every problem on stderr', async t => {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('../src/server.ts', import.meta.url).pathname, '--port', '0', '--seed', file('bad2.yaml', BAD)])
+  let stderr = ''
+  let stdout = ''
+  child.stderr.on('data', chunk => { stderr += chunk })
+  child.stdout.on('data', chunk => { stdout += chunk })
+  const code = await new Promise(resolve => child.on('exit', resolve))
+  t.equal(code, 2)
+  t.equal(stdout, '', 'it never listened')
+  t.match(stderr, /cannot load .*bad2\.yaml: the fixture has 5 problems:\n {2}organisations\[0\]\.users\[2\]\.role/)
+  t.match(stderr, /api_keys\[4\]: unknown field colour/)
+})
