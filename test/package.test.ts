@@ -1,0 +1,68 @@
+// The package as a user installs it: packed, installed into an empty project on this Node, started
+// with npx, and imported with its types checked under strict. The registry is only asked for what
+// the local npm cache lacks, and better-sqlite3's native build is taken from this checkout's
+// install (same version, same Node) rather than compiled again, which would take a minute.
+import { execFile } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+
+const run = promisify(execFile)
+const root = new URL('..', import.meta.url).pathname
+const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 16 * 1024 * 1024 })
+
+const CONSUMER = `import { startMockServer, FixtureError, type MockServer, type MockFault } from 'portkey-mock'
+
+const server: MockServer = await startMockServer({ port: 0 })
+const admin = server.keys.find(key => key.type === 'organisation-service')!
+const headers = { 'x-portkey-api-key': admin.key }
+const listed = await fetch(\`\${server.baseURL}/api-keys\`, { headers })
+const fault: MockFault = server.faults.add({ path: '/api-keys', status: 503, times: 1 })
+const faulted = await fetch(\`\${server.baseURL}/api-keys\`, { headers })
+server.clock.set('2030-01-01T00:00:00Z')
+server.snapshot('start')
+const tenant = await server.createOrganisation()
+server.restore('start')
+const gone = await fetch(\`\${server.baseURL}/api-keys\`, { headers: { 'x-portkey-api-key': tenant.api_keys[0].key } })
+console.log(JSON.stringify({
+  listed: listed.status, faulted: faulted.status, fired: server.faults.list()[0].fired, faultId: fault.id,
+  now: server.clock.now(), gone: gone.status, journal: server.requests.list({ method: 'GET' }).length,
+  error: typeof FixtureError,
+}))
+await server.close()
+`
+
+t.test('packed, installed on this Node without an engine warning, started with npx, imported with types', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-package-'))
+  const packed = JSON.parse((await npm(['pack', '--json', '--pack-destination', dir], root)).stdout) as [{ filename: string, files: { path: string }[] }]
+  const files = packed[0].files.map(file => file.path)
+  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/server.js', 'fixtures/builtin.yaml', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'migrations/001.do.init.sql']) {
+    t.ok(files.includes(needed), `ships ${needed}`)
+  }
+  t.notOk(files.some(file => /^(src|test|bench)\/|\.map$|tsbuildinfo/.test(file)), 'and nothing a user does not need')
+
+  const project = join(dir, 'consumer')
+  mkdirSync(project)
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }))
+  const installed = await npm(['install', '--prefer-offline', '--ignore-scripts', join(dir, packed[0].filename)], project)
+  t.notMatch(installed.stderr, /EBADENGINE/, 'no engine warning on this Node')
+  cpSync(join(root, 'node_modules/better-sqlite3/build'), join(project, 'node_modules/better-sqlite3/build'), { recursive: true })
+
+  const help = await run('npx', ['--no-install', 'portkey-mock', '--help'], { cwd: project })
+  t.match(help.stdout, /Usage: portkey-mock/, 'npx portkey-mock runs the installed bin')
+
+  writeFileSync(join(project, 'consumer.ts'), CONSUMER)
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'], skipLibCheck: false, outDir: 'out' },
+    files: ['consumer.ts'],
+  }))
+  mkdirSync(join(project, 'node_modules/@types'), { recursive: true })
+  symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'))
+  await t.resolves(run(join(root, 'node_modules/.bin/tsc'), ['-p', project], { cwd: project }), 'type-checks under strict, the package\'s own declarations included')
+
+  const output = await run(process.execPath, ['out/consumer.js'], { cwd: project })
+  t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 3, error: 'function' })
+  t.equal(JSON.parse(readFileSync(join(project, 'node_modules/portkey-mock/package.json'), 'utf8')).engines.node, '>=20')
+})
