@@ -40,6 +40,7 @@ t.test('the runtime stage runs as a non-root user with a volume, a healthcheck a
   t.equal(healthcheck.length, 1)
   t.notMatch(healthcheck[0].getTextContent(), /curl|wget/)
   t.match(healthcheck[0].getTextContent(), /CMD \["node", "-e", .*\/__mock\/health/)
+  t.match(healthcheck[0].getTextContent(), /--start-interval=1s/, 'dependents do not wait a whole interval for the first check')
   const cmd = named(final, 'CMD')
   t.equal(cmd.length, 1)
   t.same(JSON.parse(cmd[0].getArgumentsContent()!), ['node', 'dist/server.js'], 'exec form, so node is PID 1')
@@ -58,5 +59,7 @@ t.test('the healthcheck script itself runs, and reports a live server as healthy
 
 t.test('everything the runtime reads is copied into the image', async t => {
   const copied = named(final, 'COPY').map(i => i.getArgumentsContent() ?? '').join('\n')
-  for (const needed of ['dist', 'node_modules', 'migrations', 'openapi/openapi.yaml', 'package.json']) t.match(copied, needed)
+  // What the package ships is what the runtime reads.
+  const shipped = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] }).files.map(f => f.split('/**')[0])
+  for (const needed of [...new Set(shipped), 'node_modules', 'package.json']) t.match(copied, needed)
 })
