@@ -102,6 +102,32 @@ try {
   }
   const rows = routes.map(([name], i): [string, Figures] => [name, samples[i].sort((a, b) => a.rps - b.rps)[Math.floor(ROUNDS / 2)]])
 
+  // The store controls, timed as a test suite meets them: one HTTP request each, median of 5, beside
+  // the round trip of the health route on the same server. Reset is timed from a restored 100,000.
+  const timed = async (url: string, method = 'POST') => {
+    const began = performance.now()
+    const response = await fetch(url, { method })
+    if (!response.ok) throw new Error(`${url}: ${response.status}`)
+    await response.arrayBuffer()
+    return performance.now() - began
+  }
+  const medianOf = async (measure: () => Promise<number>) => {
+    const runs: number[] = []
+    for (let i = 0; i < 5; i++) runs.push(await measure())
+    return runs.sort((a, b) => a - b)[2]
+  }
+  const controls: [string, number][] = []
+  for (const [label, server] of [['1,000 keys', small], ['100,000 keys', big], ['100,000, file', onFile]] as const) {
+    const row = (what: string) => `${what.padEnd(42)} (${label})`
+    controls.push([row('health round trip, ms'), await medianOf(() => timed(`${server.url}/__mock/health`, 'GET'))])
+    controls.push([row('POST /__mock/snapshots/{name}, ms'), await medianOf(() => timed(`${server.url}/__mock/snapshots/bench`))])
+    controls.push([row('POST /__mock/snapshots/{name}/restore, ms'), await medianOf(() => timed(`${server.url}/__mock/snapshots/bench/restore`))])
+    controls.push([row('POST /__mock/reset, ms'), await medianOf(async () => {
+      await timed(`${server.url}/__mock/snapshots/bench/restore`)
+      return await timed(`${server.url}/__mock/reset`)
+    })])
+  }
+
   const median = async (args: string[], path: string) => {
     const runs: number[] = []
     for (let i = 0; i < 5; i++) runs.push(await timeToFirst200(args, path))
@@ -126,11 +152,14 @@ try {
     ['process start to first 200, ms (median of 5)', startup, '<= 300', startup <= 300],
     ['resident memory at 100,000 keys, MB (in memory)', rss, '< 150', rss < 150],
     ['GET /api-keys/{id}, journal on / off', rps(1) / rps(12), '>= 0.95', rps(1) / rps(12) >= 0.95],
+    ['restore a snapshot at 100,000 keys, ms (in memory)', controls[6][1], '< 50', controls[6][1] < 50],
   ]
   console.log(`\n${'target'.padEnd(52)} ${'measured'.padStart(9)} ${'goal'.padStart(9)}`)
   for (const [name, value, goal, met] of targets) {
     console.log(`${name.padEnd(52)} ${value.toFixed(2).padStart(9)} ${goal.padStart(9)}  ${met ? 'met' : 'MISSED'}`)
   }
+  console.log(`\n${'store controls'.padEnd(52)} ${'measured'.padStart(9)}`)
+  for (const [name, value] of controls) console.log(`${name.padEnd(60)} ${value.toFixed(2).padStart(9)}`)
   console.log(`\n${'for context'.padEnd(52)} ${'measured'.padStart(9)}`)
   console.log(`${'bare Fastify process start to first 200, ms'.padEnd(52)} ${bareStartup.toFixed(2).padStart(9)}`)
   console.log(`${'resident memory at 100,000 keys, MB (--db FILE)'.padEnd(52)} ${rssFile.toFixed(2).padStart(9)}`)
