@@ -10,7 +10,7 @@ import { userOfOrganisation } from '../users/access.js'
 import { toWorkspaceMember } from '../workspace-members/model.js'
 import { newWorkspace, toWorkspaceObject, toWorkspaceWithUsers, type Workspace } from './model.js'
 import { reachableWorkspace } from './access.js'
-import { applyUpdate } from './rules.js'
+import { applyUpdate, settingsOf } from './rules.js'
 
 // Portkey's Workspaces routes. A workspace is named by its UUID or its slug.
 export default async function workspaces (app: FastifyInstance): Promise<void> {
@@ -53,14 +53,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
       organisation_id: caller.organisationId,
       slug: slugFor('ws', body.name, 'workspace', random),
       name: body.name,
-      icon: body.icon || null,
-      description: body.description ?? null,
-      defaults_metadata: body.defaults?.metadata ?? null,
-      input_guardrails: body.defaults?.input_guardrails ?? [],
-      output_guardrails: body.defaults?.output_guardrails ?? [],
-      user_api_key_config: body.defaults?.user_api_key_config ?? null,
-      usage_limits: body.usage_limits ?? [],
-      rate_limits: body.rate_limits ?? [],
+      ...settingsOf(body),
       created_at: clock.now(),
     })
     insertWithMembers(workspace, userIds)

@@ -1,5 +1,21 @@
-import type { UpdateWorkspaceRequest } from '../../schemas/generated.js'
+import type { CreateWorkspaceRequest, UpdateWorkspaceRequest } from '../../schemas/generated.js'
 import type { Workspace } from './model.js'
+
+type Settings = Pick<Workspace, 'icon' | 'description' | 'defaults_metadata' | 'input_guardrails' | 'output_guardrails' | 'user_api_key_config' | 'usage_limits' | 'rate_limits'>
+
+/** The settings of a workspace being created, by the API or from a fixture: unset is null or empty. */
+export function settingsOf (body: Omit<CreateWorkspaceRequest, 'users'>): Settings {
+  return {
+    icon: body.icon || null,
+    description: body.description ?? null,
+    defaults_metadata: body.defaults?.metadata ?? null,
+    input_guardrails: body.defaults?.input_guardrails ?? [],
+    output_guardrails: body.defaults?.output_guardrails ?? [],
+    user_api_key_config: body.defaults?.user_api_key_config ?? null,
+    usage_limits: body.usage_limits ?? [],
+    rate_limits: body.rate_limits ?? [],
+  }
+}
 
 /** The workspace as an update leaves it: only the fields present change; null clears. */
 export function applyUpdate (workspace: Workspace, body: UpdateWorkspaceRequest, now: number): Workspace {
