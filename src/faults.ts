@@ -58,6 +58,8 @@ export class Faults {
 
   list (): MockFault[] { return this.#entries.map(entry => entry.fault) }
 
+  get empty (): boolean { return this.#entries.length === 0 }
+
   clear (): void { this.#entries = [] }
 
   /** The first rule that fires for this request, counted; undefined when none does. */
@@ -80,8 +82,9 @@ export class Faults {
 /** onRequest hook of Portkey's routes, after authentication: applies the rule that fires, if any. */
 export function injectFaults (faults: Faults) {
   return async function injectFault (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    const path = request.url.split('?', 1)[0]
-    const fault = faults.fire(request.method, path, request.caller?.apiKeyId ?? null)
+    // Every Portkey request passes here: with no rules, nothing else is done.
+    if (faults.empty) return undefined
+    const fault = faults.fire(request.method, request.url.split('?', 1)[0], request.caller?.apiKeyId ?? null)
     if (fault === undefined) return undefined
     const { rule } = fault
     if (rule.latency_ms) await sleep(rule.latency_ms)
