@@ -4,7 +4,6 @@ import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
 import type { JournalFilter } from './journal.js'
 import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
-import { hashSecret } from './secrets.js'
 import { formatInstant, instantOf } from './time.js'
 
 export { FixtureError } from './fixtures/error.js'
@@ -85,10 +84,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   })
   const app = buildApp(config)
   const url = await app.listen({ host: config.host, port: config.port })
-  const now = app.clock.now()
-  const keys = app.store.seed.flatMap(plan => plan.apiKeys)
-    .filter(({ secret }) => app.store.apiKeys.findBySecret(hashSecret(secret), now))
-    .map(({ key, secret }) => ({ id: key.id, name: key.name, type: key.type, organisation_id: key.organisation_id, workspace_id: key.workspace_id, user_id: key.user_id, key: secret }))
+  const keys = app.store.workingSeedKeys(app.clock.now()).map(({ key, secret }) => ({ id: key.id, name: key.name, type: key.type, organisation_id: key.organisation_id, workspace_id: key.workspace_id, user_id: key.user_id, key: secret }))
   return {
     url,
     baseURL: `${url}/v1`,

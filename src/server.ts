@@ -30,8 +30,7 @@ function banner (app: ReturnType<typeof buildApp>, config: Config, url: string):
     ? (['adminApiKey', 'workspaceApiKey', 'userApiKey'] as const)
         .filter(key => works(config[key]))
         .map(key => `  ${works(config[key])!.type.padEnd(22)} ${config[key]}   (${SETTINGS.find(s => s.key === key)!.env})`)
-    : app.store.seed.flatMap(plan => plan.apiKeys).filter(({ secret }) => works(secret))
-      .map(({ key, secret }) => `  ${key.type.padEnd(22)} ${secret}   ${key.name}`)
+    : app.store.workingSeedKeys(now).map(({ key, secret }) => `  ${key.type.padEnd(22)} ${secret}   ${key.name}`)
   return [
     `portkey-mock listening on ${url}`,
     `  SDK baseURL: ${url}/v1   store: ${config.db}   seed: ${config.seed || 'built-in'}${config.deterministic ? `   deterministic (seed ${config.deterministicSeed})` : ''}`,

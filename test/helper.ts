@@ -36,7 +36,8 @@ export async function build (t: Test, { config, ...options }: BuildOptions = {})
   app.addHook('onSend', async (request, reply, payload) => {
     const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId
     const body = typeof payload === 'string' ? payload : String(payload)
-    // An answer injected by /__mock/faults may be any status on any route; it must still be Portkey's envelope.
+    // An answer injected by /__mock/faults may be any status on any route; it must still be Portkey's
+    // envelope, which is exactly what getHealth's 400 declares (ErrorResponse).
     const violations = reply.hasHeader(FAULT_HEADER)
       ? contract.violations('getHealth', 400, reply.getHeader('content-type'), body)
       : contract.violations(operationId, reply.statusCode, reply.getHeader('content-type'), body)

@@ -8,6 +8,7 @@ import { MemberRepository } from '../resources/workspace-members/repository.js'
 import { WorkspaceRepository } from '../resources/workspaces/repository.js'
 import { applyPlans } from '../fixtures/apply.js'
 import type { OrganisationPlan } from '../fixtures/plan.js'
+import { hashSecret } from '../secrets.js'
 import { openDatabase, openImage, type Db } from './open.js'
 import { OrganisationRepository } from './organisations.js'
 
@@ -45,6 +46,11 @@ export class Store {
     this.workspaces = new WorkspaceRepository(db)
     this.members = new MemberRepository(db)
     this.apiKeys = new ApiKeyRepository(db)
+  }
+
+  /** The seed's keys whose secrets still authenticate (a file store seeded earlier keeps its own). */
+  workingSeedKeys (now: number): OrganisationPlan['apiKeys'] {
+    return this.seed.flatMap(plan => plan.apiKeys).filter(({ secret }) => this.apiKeys.findBySecret(hashSecret(secret), now))
   }
 
   /** `fn` in one transaction on whichever connection the store has when it is called. */
