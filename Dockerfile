@@ -27,7 +27,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY migrations ./migrations
-COPY openapi/openapi.yaml ./openapi/openapi.yaml
+COPY openapi/openapi.yaml openapi/openapi.json ./openapi/
 COPY fixtures ./fixtures
 RUN mkdir /data && chown node:node /data
 # Set PORTKEY_MOCK_DB=/data/portkey-mock.db to keep the store across restarts.

@@ -1,6 +1,5 @@
-import { dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import swagger from '@fastify/swagger'
+import { readFileSync } from 'node:fs'
+import swagger, { type StaticDocumentSpec } from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { MockClock, systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
@@ -13,6 +12,7 @@ import { errorHandler, notFoundHandler } from './errors.js'
 import { Faults } from './faults.js'
 import { answerInEnvelope, clientErrorHandler, requireAdminToken, serverOptions } from './http.js'
 import { keepJournal } from './journal.js'
+import { serializerCompiler } from './serialization.js'
 import { validatorCompiler } from './validation.js'
 import portkey from './routes/portkey.js'
 import mock from './routes/mock.js'
@@ -29,7 +29,10 @@ declare module 'fastify' {
 /** Where a --deterministic server's clock stands until a test moves it. */
 export const DETERMINISTIC_START = Date.parse('2026-01-01T00:00:00.000Z')
 
-export const documentPath = fileURLToPath(new URL('../openapi/openapi.yaml', import.meta.url))
+// The document as the generator wrote it in JSON (parsing the YAML would take longer than the rest
+// of a start), read once for every app of the process.
+let document: StaticDocumentSpec['document'] | undefined
+const servedDocument = () => (document ??= JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')) as StaticDocumentSpec['document'])
 
 export interface AppOptions {
   clock?: Clock
@@ -78,12 +81,13 @@ export function buildApp (config: Config, { clock = systemClock, logStream, seed
   app.decorate('faults', new Faults())
   app.decorateRequest('caller', null as never)
   app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
 
   parseJsonBodies(app)
 
-  app.register(swagger, { mode: 'static', specification: { path: documentPath, baseDir: dirname(documentPath) } })
+  app.register(swagger, { mode: 'static', specification: { document: servedDocument() } })
   app.register(store, { path: config.db, seed: organisations })
   app.register(portkey)
   app.register(mock)

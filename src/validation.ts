@@ -1,7 +1,7 @@
 import type { FastifySchemaCompiler } from 'fastify'
-import { OptionalKind, type TSchema } from '@sinclair/typebox'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
+import { OptionalKind } from './schemas/generated.js'
 import { parseInstant } from './time.js'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -16,12 +16,14 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 // - `date-time` is what every client can read back (src/time.ts), not all that RFC 3339 allows.
 // verbose: an error carries the value it refused, so a message can name an unknown scope.
 const options = { useDefaults: true, removeAdditional: true, allErrors: false, verbose: true } as const
-const withFormats = (ajv: Ajv) => addFormats(ajv).addFormat('date-time', { type: 'string', validate: text => parseInstant(text) !== undefined })
-const coercing = withFormats(new Ajv({ ...options, coerceTypes: 'array' }))
-const strict = withFormats(new Ajv(options))
-// The stand-in's own routes refuse a field they do not know (a misspelt fixture field is a mistake),
-// where Portkey's ignore it.
-const exact = withFormats(new Ajv({ ...options, removeAdditional: false }))
+const FLAVOURS = {
+  coercing: { ...options, coerceTypes: 'array' },
+  strict: options,
+  // The stand-in's own routes refuse a field they do not know (a misspelt fixture field is a
+  // mistake), where Portkey's ignore it.
+  exact: { ...options, removeAdditional: false },
+} as const
+type Flavour = keyof typeof FLAVOURS
 
 // The path of the first non-finite number. A walk with its own stack, so that no nesting the body
 // parser lets through can overflow the call stack.
@@ -37,14 +39,38 @@ function nonFinite (data: unknown): string | undefined {
   return undefined
 }
 
+// One Ajv per flavour and one validator per schema and flavour, for the whole process: the routes
+// of both prefixes, and of every app a test suite builds, share the generated schema objects. Each
+// is made when a request first needs it, so that an app starts without compiling what its tests
+// never call.
+const ajvs = new Map<Flavour, Ajv>()
+const compiled = new WeakMap<object, Map<Flavour, ValidateFunction>>()
+
+function compile (flavour: Flavour, schema: object): ValidateFunction {
+  let byFlavour = compiled.get(schema)
+  if (byFlavour === undefined) compiled.set(schema, byFlavour = new Map())
+  let validate = byFlavour.get(flavour)
+  if (validate === undefined) {
+    let ajv = ajvs.get(flavour)
+    if (ajv === undefined) {
+      ajv = addFormats(new Ajv(FLAVOURS[flavour])).addFormat('date-time', { type: 'string', validate: text => parseInstant(text) !== undefined })
+      ajvs.set(flavour, ajv)
+    }
+    byFlavour.set(flavour, validate = ajv.compile(schema))
+  }
+  return validate
+}
+
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
-  const validate = (httpPart !== 'body' ? coercing : url.startsWith('/__mock/') ? exact : strict).compile(schema)
-  const mayBeAbsent = (schema as TSchema)[OptionalKind] === 'Optional'
+  const flavour: Flavour = httpPart !== 'body' ? 'coercing' : url.startsWith('/__mock/') ? 'exact' : 'strict'
+  const mayBeAbsent = (schema as Record<symbol, unknown>)[OptionalKind] === 'Optional'
+  let validate: ValidateFunction | undefined
   const check = ((data: unknown) => {
     if (data == null && mayBeAbsent) {
       check.errors = null
       return true
     }
+    validate ??= compile(flavour, schema)
     if (!validate(data)) {
       check.errors = validate.errors
       return false

@@ -3,7 +3,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { Ajv, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import { documentPath } from '../src/app.js'
+import { documentPath } from '../openapi/generate.js'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 

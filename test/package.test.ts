@@ -38,7 +38,7 @@ t.test('packed, installed on this Node without an engine warning, started with n
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-package-'))
   const packed = JSON.parse((await npm(['pack', '--json', '--pack-destination', dir], root)).stdout) as [{ filename: string, files: { path: string }[] }]
   const files = packed[0].files.map(file => file.path)
-  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/server.js', 'fixtures/builtin.yaml', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'migrations/001.do.init.sql']) {
+  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/server.js', 'fixtures/builtin.yaml', 'fixtures/builtin.json', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'openapi/openapi.json', 'migrations/001.do.init.sql']) {
     t.ok(files.includes(needed), `ships ${needed}`)
   }
   t.notOk(files.some(file => /^(src|test|bench)\/|\.map$|tsbuildinfo/.test(file)), 'and nothing a user does not need')
