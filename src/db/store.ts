@@ -12,6 +12,11 @@ import { hashSecret } from '../secrets.js'
 import { openDatabase, openImage, type Db } from './open.js'
 import { OrganisationRepository } from './organisations.js'
 
+// The image of each seed a store has been opened with lately, in this process: a test suite builds
+// many apps on one seed, and a copy of the image is far quicker than migrating and seeding again.
+const SEEDED_IMAGES = 8
+const seededImages = new Map<string, Buffer>()
+
 /**
  * The database and a repository per table family. A restore swaps the connection underneath, so
  * handlers reach repositories through the store at each request, never keep one of their own.
@@ -30,10 +35,21 @@ export class Store {
 
   /** Opens and migrates the database, and loads the seed into it if it holds no organisation yet. */
   constructor (readonly path: string, readonly seed: readonly OrganisationPlan[]) {
+    const seedKey = path === ':memory:' ? JSON.stringify(seed) : undefined
+    const seeded = seedKey === undefined ? undefined : seededImages.get(seedKey)
+    if (seeded !== undefined) {
+      this.#bind(openImage(seeded))
+      this.#seedImage = seeded
+      return
+    }
     this.#bind(openDatabase(path))
     if (this.organisations.isEmpty()) {
       applyPlans(this, seed)
-      if (path === ':memory:') this.#seedImage = this.image()
+      if (seedKey !== undefined) {
+        this.#seedImage = this.image()
+        seededImages.set(seedKey, this.#seedImage)
+        if (seededImages.size > SEEDED_IMAGES) seededImages.delete(seededImages.keys().next().value!)
+      }
     }
   }
 
