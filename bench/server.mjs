@@ -1,6 +1,8 @@
-// A stand-in server for the benchmark: the built app (dist/) on a store (DB, in memory by default)
-// holding the seed plus KEYS more keys (JOURNAL: the journal's size, 0 for none), listening on a free loopback port. Plain JavaScript on purpose: it runs
-// under bare node, so its memory is the app's own. Prints its URL on stdout.
+// A stand-in server for the benchmark: the built app (dist/), configured as shipped (the log at
+// `info`, on stdout), on a store (DB, in memory by default) holding the seed plus KEYS more keys
+// (JOURNAL: the journal's size, 0 for none), listening on a free loopback port. Plain JavaScript on
+// purpose: it runs under bare node, so its memory is the app's own. Prints its URL on a line of its
+// own on stdout, among the log's.
 import { createHash } from 'node:crypto'
 import { buildApp } from '../dist/app.js'
 import { defaultConfig } from '../dist/config.js'
@@ -8,7 +10,7 @@ import { newApiKey } from '../dist/resources/api-keys/model.js'
 import { maskSecret } from '../dist/secrets.js'
 
 const total = Number(process.env.KEYS ?? 0)
-const app = buildApp(defaultConfig({ logLevel: 'warn', db: process.env.DB ?? ':memory:', journalSize: Number(process.env.JOURNAL ?? 1000) }))
+const app = buildApp(defaultConfig({ db: process.env.DB ?? ':memory:', journalSize: Number(process.env.JOURNAL ?? 1000) }))
 await app.ready()
 
 // The built-in fixture's organisation, its two workspaces, and a user who is a member of both.
