@@ -68,6 +68,27 @@ t.test('header names are case-insensitive, and the SDK headers are accepted', as
   t.equal(status, 200)
 })
 
+t.test('what authentication remembers never outlives a change: narrowed scopes, a deletion, a restore', async t => {
+  const app = await build(t)
+  const lister = addKey(app, { type: 'organisation-service', scopes: ['organisation_service_api_keys.list'] })
+  t.equal((await call(app, lister.secret, { url: '/api-keys' })).status, 200, 'found, and remembered')
+  t.equal((await call(app, lister.secret, { url: '/api-keys' })).status, 200, 'found again')
+  const narrowed = await call(app, DEV.admin, { method: 'PUT', url: `/api-keys/${lister.id}`, payload: { scopes: ['organisation_service_api_keys.read'] } })
+  t.equal(narrowed.status, 200)
+  t.equal((await call(app, lister.secret, { url: '/api-keys' })).status, 403, 'the narrowed scopes apply at once')
+
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/before-delete' })).status, 200)
+  t.equal((await call(app, DEV.admin, { method: 'DELETE', url: `/api-keys/${lister.id}` })).status, 200)
+  t.equal((await call(app, lister.secret, { url: `/api-keys/${lister.id}` })).status, 401, 'deleted: refused')
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/before-delete/restore' })).status, 200)
+  t.equal((await call(app, lister.secret, { url: `/api-keys/${lister.id}` })).status, 200, 'restored: authenticates again')
+
+  const created = addKey(app, { type: 'organisation-service', scopes: ['organisation_service_api_keys.read'] })
+  t.equal((await call(app, created.secret, { url: `/api-keys/${created.id}` })).status, 200)
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/before-delete/restore' })).status, 200)
+  t.equal((await call(app, created.secret, { url: `/api-keys/${created.id}` })).status, 401, 'a key the restored image never had: refused')
+})
+
 t.test('logs never carry a secret or the auth header, even at trace level', async t => {
   const stream = new PassThrough()
   let logs = ''
@@ -79,4 +100,15 @@ t.test('logs never carry a secret or the auth header, even at trace level', asyn
   t.match(logs, /incoming request/, 'requests were logged')
   for (const secret of [DEV.admin, DEV.workspace, DEV.user, 'some-unknown-secret']) t.notOk(logs.includes(secret), 'no secret in the log')
   t.notOk(/x-portkey-api-key"\s*:\s*"[^[]/i.test(logs), 'no auth header in the log')
+})
+
+t.test('requests are logged at debug and trace, not at the shipped info level (the journal has them)', async t => {
+  for (const [logLevel, logged] of [['info', false], ['debug', true]] as const) {
+    const stream = new PassThrough()
+    let logs = ''
+    stream.on('data', chunk => { logs += chunk })
+    const app = await build(t, { config: { logLevel }, logStream: stream })
+    t.equal((await call(app, DEV.admin, { url: '/api-keys' })).status, 200)
+    t.equal(/incoming request/.test(logs) && /request completed/.test(logs), logged, logLevel)
+  }
 })
