@@ -32,6 +32,7 @@ export class Store {
   apiKeys!: ApiKeyRepository
 
   #seedImage: Buffer | undefined
+  #totalChanges!: { get (): unknown }
 
   /** Opens and migrates the database, and loads the seed into it if it holds no organisation yet. */
   constructor (readonly path: string, readonly seed: readonly OrganisationPlan[]) {
@@ -62,6 +63,15 @@ export class Store {
     this.workspaces = new WorkspaceRepository(db)
     this.members = new MemberRepository(db)
     this.apiKeys = new ApiKeyRepository(db)
+    this.#totalChanges = db.prepare('SELECT total_changes()').pluck()
+  }
+
+  /**
+   * Rows written on the current connection since it was opened (SQLite's total_changes()): it moves
+   * with every write, whatever the path, so a memo of what was read can tell it may be stale.
+   */
+  changes (): number {
+    return this.#totalChanges.get() as number
   }
 
   /** The seed's keys whose secrets still authenticate (a file store seeded earlier keeps its own). */

@@ -20,6 +20,8 @@ export interface Credential {
   workspace_id: string | null
   scopes: string[]
   expires_at: number | null
+  /** When the secret stops authenticating: the end of a rotation's transition, or never. */
+  secret_expires_at: number | null
 }
 
 // The list statements take exactly three types, so that one prepared statement serves every caller;
@@ -59,8 +61,8 @@ export class ApiKeyRepository {
 
   constructor (db: Db) {
     this.#findById = db.prepare<[string], Row>(`${table.select} WHERE id = ?`).raw()
-    this.#findBySecret = db.prepare<[Buffer, number], [string, ApiKeyType, string, string | null, string, number | null]>(`
-      SELECT k.id, k.type, k.organisation_id, k.workspace_id, k.scopes, k.expires_at
+    this.#findBySecret = db.prepare<[Buffer, number], [string, ApiKeyType, string, string | null, string, number | null, number | null]>(`
+      SELECT k.id, k.type, k.organisation_id, k.workspace_id, k.scopes, k.expires_at, s.expires_at
       FROM api_key_secrets s JOIN api_keys k ON k.id = s.api_key_id
       WHERE s.key_hash = ? AND (s.expires_at IS NULL OR s.expires_at > ?)`).raw()
     this.#pageOfOrganisation = db.prepare<[string, string, string, string, number, number], Row>(PAGE_STATEMENTS.ofOrganisation).raw()
@@ -106,8 +108,11 @@ export class ApiKeyRepository {
   findBySecret (keyHash: Buffer, now: number): Credential | undefined {
     const row = this.#findBySecret.get(keyHash, now)
     if (!row) return undefined
-    const [id, type, organisationId, workspaceId, scopes, expiresAt] = row
-    return { id, type, organisation_id: organisationId, workspace_id: workspaceId, scopes: JSON.parse(scopes) as string[], expires_at: expiresAt }
+    const [id, type, organisationId, workspaceId, scopes, expiresAt, secretExpiresAt] = row
+    return {
+      id, type, organisation_id: organisationId, workspace_id: workspaceId, scopes: JSON.parse(scopes) as string[],
+      expires_at: expiresAt, secret_expires_at: secretExpiresAt,
+    }
   }
 
   list ({ organisationId, workspaceId, types, limit, offset }: ListQuery): { total: number, keys: ApiKey[] } {
