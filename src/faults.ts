@@ -81,22 +81,28 @@ export class Faults {
 
 /** onRequest hook of Portkey's routes, after authentication: applies the rule that fires, if any. */
 export function injectFaults (faults: Faults) {
-  return async function injectFault (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
-    // Every Portkey request passes here: with no rules, nothing else is done.
-    if (faults.empty) return undefined
+  // A callback hook: every Portkey request passes here, and with no rules nothing else is done, not
+  // even the making of a promise.
+  return function injectFault (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+    if (faults.empty) return done()
     const fault = faults.fire(request.method, request.url.split('?', 1)[0], request.caller?.apiKeyId ?? null)
-    if (fault === undefined) return undefined
-    const { rule } = fault
-    if (rule.latency_ms) await sleep(rule.latency_ms)
-    if (rule.drop) {
-      reply.hijack()
-      request.raw.socket.destroy()
-      return reply
-    }
-    if (rule.status === undefined) return undefined
-    const answer = ANSWERS[rule.status]
-    reply.code(rule.status).header(FAULT_HEADER, String(fault.id))
-    if (rule.status === 429 || rule.status === 503) reply.header('retry-after', String(rule.retry_after ?? 1))
-    return reply.send(envelope(answer.code, rule.message ?? answer.message))
+    if (fault === undefined) return done()
+    apply(fault, request, reply).then(answered => { if (!answered) done() }, done)
   }
+}
+
+// Sends the fault's answer, or drops the connection; false when the request goes on (latency only).
+async function apply ({ id, rule }: MockFault, request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (rule.latency_ms) await sleep(rule.latency_ms)
+  if (rule.drop) {
+    reply.hijack()
+    request.raw.socket.destroy()
+    return true
+  }
+  if (rule.status === undefined) return false
+  const answer = ANSWERS[rule.status]
+  reply.code(rule.status).header(FAULT_HEADER, String(id))
+  if (rule.status === 429 || rule.status === 503) reply.header('retry-after', String(rule.retry_after ?? 1))
+  reply.send(envelope(answer.code, rule.message ?? answer.message))
+  return true
 }

@@ -129,9 +129,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     journal: Journal
   }
-  interface FastifyRequest {
-    journalAnswer: unknown
-  }
 }
 
 /** Keeps a journal of the app's requests (none when size is 0). */
@@ -139,34 +136,34 @@ export function keepJournal (app: FastifyInstance, size: number): void {
   const journal = new Journal(size)
   app.decorate('journal', journal)
   if (size === 0) return
-  app.decorateRequest('journalAnswer', null)
-  // Callback hooks: an async one costs a promise on every request.
-  app.addHook('onSend', (request, _reply, payload, done) => {
-    request.journalAnswer = payload
+  // One callback hook, when the answer is ready to go: an async hook costs a promise a request, and a
+  // second hook (onResponse) a second pass through the hook runner. Its duration is the time until
+  // then, which is all of it but the write to the socket.
+  app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
+    if (!request.url.startsWith('/__mock/')) record(journal, app.clock.now(), request, reply, payload)
     done(null, payload)
   })
-  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
-    if (request.url.startsWith('/__mock/')) return done()
-    // routeOptions is built afresh on every read: read it once.
-    const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null
-    let answer = typeof request.journalAnswer === 'string' ? request.journalAnswer : ''
-    if (operationId !== null && ANSWER_SECRETS.has(operationId) && reply.statusCode === 200) {
-      const parsed = parseOrWrap(answer)
-      if (typeof parsed.key === 'string') parsed.key = maskSecret(parsed.key)
-      answer = JSON.stringify(parsed)
-    }
-    journal.record({
-      at: app.clock.now(),
-      method: request.method,
-      url: request.url,
-      status: reply.statusCode,
-      durationMs: reply.elapsedTime,
-      apiKeyId: request.caller?.apiKeyId ?? null,
-      operationId,
-      headers: maskedHeaders(request),
-      body: request.body,
-      answer,
-    })
-    done()
+}
+
+function record (journal: Journal, at: number, request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+  // routeOptions is built afresh on every read: read it once.
+  const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null
+  let answer = typeof payload === 'string' ? payload : ''
+  if (operationId !== null && ANSWER_SECRETS.has(operationId) && reply.statusCode === 200) {
+    const parsed = parseOrWrap(answer)
+    if (typeof parsed.key === 'string') parsed.key = maskSecret(parsed.key)
+    answer = JSON.stringify(parsed)
+  }
+  journal.record({
+    at,
+    method: request.method,
+    url: request.url,
+    status: reply.statusCode,
+    durationMs: reply.elapsedTime,
+    apiKeyId: request.caller?.apiKeyId ?? null,
+    operationId,
+    headers: maskedHeaders(request),
+    body: request.body,
+    answer,
   })
 }

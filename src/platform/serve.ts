@@ -21,12 +21,17 @@ export type Handler<S extends FastifySchema> = RouteHandlerMethod<
  * permit (for every route but the stand-in's public ones) runs before the body is read.
  */
 export function serve<S extends FastifySchema> (app: FastifyInstance, operation: Operation<S>, permit: Permit | 'public', handler: Handler<S>): void {
+  // A callback hook, not an async one: a promise a request costs more than the permit itself.
   const preParsing = permit === 'public'
     ? undefined
-    : async (request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload) => {
-      permit(request.caller)
-      return payload
-    }
+    : (request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void) => {
+        try {
+          permit(request.caller)
+        } catch (error) {
+          return done(error as Error)
+        }
+        done(null, payload)
+      }
   for (const prefix of operation.prefixes) {
     app.withTypeProvider<TypeBoxTypeProvider>().route({
       method: operation.method,
