@@ -1,4 +1,5 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
+import type { Statement } from 'better-sqlite3'
 import fp from 'fastify-plugin'
 import { ApiKeyRepository } from '../resources/api-keys/repository.js'
 import { ConfigRepository } from '../resources/configs/repository.js'
@@ -12,8 +13,9 @@ import { hashSecret } from '../secrets.js'
 import { openDatabase, openImage, type Db } from './open.js'
 import { OrganisationRepository } from './organisations.js'
 
-// The image of each seed a store has been opened with lately, in this process: a test suite builds
-// many apps on one seed, and a copy of the image is far quicker than migrating and seeding again.
+// The images of the seeds in-memory stores of this process were opened with most recently: a test
+// suite builds many apps on one seed, and a copy of the image is far quicker than migrating and
+// seeding again.
 const SEEDED_IMAGES = 8
 const seededImages = new Map<string, Buffer>()
 
@@ -32,13 +34,16 @@ export class Store {
   apiKeys!: ApiKeyRepository
 
   #seedImage: Buffer | undefined
-  #totalChanges!: { get (): unknown }
+  #totalChanges!: Statement<[], number>
 
   /** Opens and migrates the database, and loads the seed into it if it holds no organisation yet. */
   constructor (readonly path: string, readonly seed: readonly OrganisationPlan[]) {
     const seedKey = path === ':memory:' ? JSON.stringify(seed) : undefined
     const seeded = seedKey === undefined ? undefined : seededImages.get(seedKey)
     if (seeded !== undefined) {
+      // Kept as the most recently used.
+      seededImages.delete(seedKey!)
+      seededImages.set(seedKey!, seeded)
       this.#bind(openImage(seeded))
       this.#seedImage = seeded
       return
@@ -63,7 +68,7 @@ export class Store {
     this.workspaces = new WorkspaceRepository(db)
     this.members = new MemberRepository(db)
     this.apiKeys = new ApiKeyRepository(db)
-    this.#totalChanges = db.prepare('SELECT total_changes()').pluck()
+    this.#totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck()
   }
 
   /**
@@ -71,7 +76,7 @@ export class Store {
    * with every write, whatever the path, so a memo of what was read can tell it may be stale.
    */
   changes (): number {
-    return this.#totalChanges.get() as number
+    return this.#totalChanges.get()!
   }
 
   /** The seed's keys whose secrets still authenticate (a file store seeded earlier keeps its own). */
