@@ -39,26 +39,19 @@ function nonFinite (data: unknown): string | undefined {
   return undefined
 }
 
-// One Ajv per flavour and one validator per schema and flavour, for the whole process: the routes
-// of both prefixes, and of every app a test suite builds, share the generated schema objects. Each
-// is made when a request first needs it, so that an app starts without compiling what its tests
-// never call.
+// One Ajv per flavour for the whole process, made when a request first needs it; Ajv keeps each
+// compiled validator by schema object, and the routes of both prefixes and of every app a test
+// suite builds share the generated schema objects. A validator is compiled when a request first
+// needs it, so that an app starts without compiling what its tests never call.
 const ajvs = new Map<Flavour, Ajv>()
-const compiled = new WeakMap<object, Map<Flavour, ValidateFunction>>()
 
 function compile (flavour: Flavour, schema: object): ValidateFunction {
-  let byFlavour = compiled.get(schema)
-  if (byFlavour === undefined) compiled.set(schema, byFlavour = new Map())
-  let validate = byFlavour.get(flavour)
-  if (validate === undefined) {
-    let ajv = ajvs.get(flavour)
-    if (ajv === undefined) {
-      ajv = addFormats(new Ajv(FLAVOURS[flavour])).addFormat('date-time', { type: 'string', validate: text => parseInstant(text) !== undefined })
-      ajvs.set(flavour, ajv)
-    }
-    byFlavour.set(flavour, validate = ajv.compile(schema))
+  let ajv = ajvs.get(flavour)
+  if (ajv === undefined) {
+    ajv = addFormats(new Ajv(FLAVOURS[flavour])).addFormat('date-time', { type: 'string', validate: text => parseInstant(text) !== undefined })
+    ajvs.set(flavour, ajv)
   }
-  return validate
+  return ajv.compile(schema)
 }
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
