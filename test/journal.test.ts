@@ -61,14 +61,35 @@ t.test('what the SDK sent over HTTP, as it sent it', async t => {
   t.match(entry.request.headers, { 'x-portkey-runtime': /.+/, 'content-type': 'application/json' }, 'the SDK\'s own headers')
 })
 
-t.test('bounded by the answers\' size too: a few large answers push the oldest out', async t => {
+t.test('bounded by the bytes it keeps too: a few large answers push the oldest out', async t => {
   const journal = new Journal(100, 1000)
   const entry = (n: number) => ({
     at: 0, method: 'GET', url: `/api-keys?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: {}, body: null,
     answer: JSON.stringify({ pad: 'x'.repeat(390) }),
   })
   for (let n = 1; n <= 5; n++) journal.record(entry(n))
-  t.same(journal.list({}).map(e => e.query), ['n=5', 'n=4'], 'two 400-character answers fit in 1,000; a third would not')
+  t.same(journal.list({}).map(e => e.query), ['n=5', 'n=4'], 'two entries of 400-character answers fit in 1,000 bytes; a third would not')
   journal.record({ ...entry(6), answer: JSON.stringify({ pad: 'x'.repeat(5000) }) })
   t.same(journal.list({}).map(e => e.query), ['n=6'], 'one answer over the bound is still kept, alone')
+})
+
+t.test('kept as sent: text beyond ASCII, in the body, headers and answer, reads back the same', async t => {
+  const journal = new Journal(10, 1024)
+  const name = 'Équipe 研究 🚀'
+  const answer = JSON.stringify({ name, emoji: '🚀'.repeat(40) })
+  for (let n = 1; n <= 20; n++) {
+    journal.record({
+      at: n, method: 'PUT', url: `/api-keys/x?n=${n}`, status: 200, durationMs: 1.5, apiKeyId: n % 2 ? 'k' : null, operationId: null,
+      headers: { 'x-note': name, 'x-list': ['a', 'b'] }, body: { name }, answer,
+    })
+  }
+  const entries = journal.list({})
+  t.ok(entries.length > 1 && entries.length < 10, `the byte bound holds before the count does (${entries.length} kept)`)
+  t.same(entries.map(e => e.id), entries.map((_, i) => 20 - i), 'the newest, in order')
+  for (const entry of entries) {
+    t.same(entry.request, { headers: { 'x-note': name, 'x-list': 'a, b' }, body: { name } })
+    t.same(entry.response.body, JSON.parse(answer))
+    t.equal(entry.api_key_id, entry.id % 2 ? 'k' : null)
+    t.equal(entry.duration_ms, 1.5)
+  }
 })
