@@ -68,7 +68,7 @@ export function toWorkspaceObject (workspace: Workspace): WorkspaceObject {
   }
 }
 
+// The serialiser writes fields in the contract's order, so users can simply be added.
 export function toWorkspaceWithUsers (workspace: Workspace, users: WorkspaceMember[]): WorkspaceWithUsers {
-  const { object, usage_limits: usageLimits, rate_limits: rateLimits, ...rest } = toWorkspaceObject(workspace)
-  return { ...rest, users, usage_limits: usageLimits, rate_limits: rateLimits, object }
+  return Object.assign(toWorkspaceObject(workspace), { users })
 }
