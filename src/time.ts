@@ -42,6 +42,20 @@ export function instantOf (text: string): number {
   return instant
 }
 
-export const formatInstant = (ms: number): string => new Date(ms).toISOString()
+// Rendering an instant costs a Date and half a microsecond, and reads render the same few instants
+// over and over (a row's creation, its last update): the last rendering of each is kept in a small
+// table indexed by the instant's low bits. A pure function's memo, so always right.
+const RENDERED_SLOTS = 4096
+const renderedAt = new Float64Array(RENDERED_SLOTS).fill(Number.NaN)
+const rendered = new Array<string>(RENDERED_SLOTS).fill('')
+
+export function formatInstant (ms: number): string {
+  const slot = ms & (RENDERED_SLOTS - 1)
+  if (renderedAt[slot] !== ms) {
+    rendered[slot] = new Date(ms).toISOString()
+    renderedAt[slot] = ms
+  }
+  return rendered[slot]
+}
 
 export const DATE_TIME_RULE = 'must be an RFC 3339 date-time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, without a leap second'

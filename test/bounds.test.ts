@@ -1,4 +1,6 @@
 import t from 'tap'
+import fc from 'fast-check'
+import { formatInstant, LATEST, parseInstant } from '../src/time.js'
 import { addKey, build, call, DEV, SEED, TestClock } from './helper.js'
 
 // Every accepted value must be representable and read back as the clients parse it (RFC 3339,
@@ -126,4 +128,11 @@ t.test('a caller without permission never has its body parsed or validated', asy
   t.equal(query.status, 403, 'nor is its query validated')
   const unauthenticated = await call(app, 'nobody-knows-this', { method: 'POST', url: '/api-keys/workspace/service', payload: { name: 7 } })
   t.equal(unauthenticated.status, 401, 'an unauthenticated request learns nothing about its input')
+})
+
+t.test('instants render as toISOString does, whatever was rendered before them', async t => {
+  // Instants from year 0001 to 9999, each with neighbours that share the low bits renderings are kept by.
+  const instant = fc.integer({ min: parseInstant('0001-01-01T00:00:00Z')!, max: LATEST - 4096 * 8 })
+  const instants = fc.array(fc.tuple(instant, fc.integer({ min: 0, max: 8 })).map(([ms, k]) => ms + k * 4096), { minLength: 1, maxLength: 50 })
+  t.doesNotThrow(() => fc.assert(fc.property(instants, list => [...list, ...list.reverse()].every(ms => formatInstant(ms) === new Date(ms).toISOString()))))
 })
