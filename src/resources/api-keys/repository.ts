@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open.js'
+import { LIMIT_OFFSET } from '../../db/paged.js'
 import { apiKeysTable as table, OWNERSHIP, type ApiKey, type ApiKeyType } from './model.js'
 
 type Row = unknown[]
@@ -29,7 +30,7 @@ export interface Credential {
 const threeTypes = (types: readonly ApiKeyType[]): [ApiKeyType, ApiKeyType, ApiKeyType] =>
   [types[0], types[1] ?? types[0], types[2] ?? types[0]]
 
-const ORDER = 'ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?'
+const ORDER = `ORDER BY created_at DESC, id DESC ${LIMIT_OFFSET.positional}`
 
 /** A page of a list; the index test checks that each walks an index, without a sort or a scan. */
 export const PAGE_STATEMENTS = {
