@@ -79,19 +79,28 @@ export class Journal {
     const texts = [entry.method, entry.url, entry.apiKeyId, entry.operationId, JSON.stringify(entry.headers), body]
     let head = ''
     for (const text of texts) if (text !== null) head += text
-    const bytes = Buffer.byteLength(head) + Buffer.byteLength(entry.answer)
-
+    // Room for the most the texts can take (UTF-8 takes at most three bytes a UTF-16 unit), counted
+    // exactly only where that would not fit: counting is a pass over the answer, writing another.
     let start = this.#end
-    if (start % this.maxBytes + bytes > this.maxBytes) start += this.maxBytes - start % this.maxBytes
+    let room = (head.length + entry.answer.length) * 3
+    if (start % this.maxBytes + room > this.maxBytes) {
+      room = Buffer.byteLength(head) + Buffer.byteLength(entry.answer)
+      if (start % this.maxBytes + room > this.maxBytes) start += this.maxBytes - start % this.maxBytes
+    }
+    // Back to the ring's start as soon as what is kept leaves room there, so that a journal kept
+    // small by its count writes over a few of the ring's megabytes, not all of them: the bytes it
+    // sweeps through push the store's pages out of the processor's caches (-5% on a read).
+    const kept = this.#count === 0 ? 0 : start - this.#starts[this.#oldest]
+    if (start % this.maxBytes >= kept + room) start += this.maxBytes - start % this.maxBytes
     // One larger than the ring is kept alone, until the next.
-    const alone = bytes > this.maxBytes
-    const end = alone ? start + this.maxBytes : start + bytes
-    while (this.#count > 0 && (this.#count === this.size || end - this.#starts[this.#oldest] > this.maxBytes)) this.#drop()
+    const alone = room > this.maxBytes
+    while (this.#count > 0 && (this.#count === this.size || start + (alone ? this.maxBytes : room) - this.#starts[this.#oldest] > this.maxBytes)) this.#drop()
 
-    const buffer = alone ? Buffer.allocUnsafeSlow(bytes) : this.#ring ??= Buffer.allocUnsafeSlow(this.maxBytes)
+    const buffer = alone ? Buffer.allocUnsafeSlow(room) : this.#ring ??= Buffer.allocUnsafeSlow(this.maxBytes)
     const offset = alone ? 0 : start % this.maxBytes
     const headBytes = buffer.write(head, offset)
-    buffer.write(entry.answer, offset + headBytes)
+    const bytes = headBytes + buffer.write(entry.answer, offset + headBytes)
+    const end = alone ? start + this.maxBytes : start + bytes
 
     const slot = (this.#oldest + this.#count++) % this.size
     this.#buffers[slot] = buffer
