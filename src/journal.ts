@@ -47,9 +47,6 @@ const TEXTS = 6 // method, url, api key id, operation id, headers, body; then th
 const NUMBERS = 4 // id, at, status, duration
 
 export class Journal {
-  // The bytes of an entry: the ring, or a buffer of its own for one larger than the whole ring.
-  readonly #buffers: (Buffer | undefined)[]
-  readonly #offsets: Int32Array
   // Where each entry starts and where the next will, counted since the journal began, so that what
   // is kept is always [start of the oldest, #end), at most maxBytes; an entry never wraps.
   readonly #starts: Float64Array
@@ -60,13 +57,13 @@ export class Journal {
   readonly #lengths: Int32Array
   readonly #numbers: Float64Array
   #ring: Buffer | undefined
+  /** The bytes of an entry larger than the whole ring, kept alone until the next. */
+  #alone: Buffer | undefined
   #oldest = 0
   #count = 0
   #next = 1
 
   constructor (readonly size: number, readonly maxBytes = MAX_BYTES) {
-    this.#buffers = new Array<Buffer | undefined>(size).fill(undefined)
-    this.#offsets = new Int32Array(size)
     this.#starts = new Float64Array(size)
     this.#bytes = new Int32Array(size * 2)
     this.#lengths = new Int32Array(size * TEXTS)
@@ -96,15 +93,13 @@ export class Journal {
     const alone = room > this.maxBytes
     while (this.#count > 0 && (this.#count === this.size || start + (alone ? this.maxBytes : room) - this.#starts[this.#oldest] > this.maxBytes)) this.#drop()
 
-    const buffer = alone ? Buffer.allocUnsafeSlow(room) : this.#ring ??= Buffer.allocUnsafeSlow(this.maxBytes)
+    const buffer = alone ? (this.#alone = Buffer.allocUnsafeSlow(room)) : this.#ring ??= Buffer.allocUnsafeSlow(this.maxBytes)
     const offset = alone ? 0 : start % this.maxBytes
     const headBytes = buffer.write(head, offset)
     const bytes = headBytes + buffer.write(entry.answer, offset + headBytes)
     const end = alone ? start + this.maxBytes : start + bytes
 
     const slot = (this.#oldest + this.#count++) % this.size
-    this.#buffers[slot] = buffer
-    this.#offsets[slot] = offset
     this.#starts[slot] = start
     this.#end = end
     this.#bytes[slot * 2] = headBytes
@@ -117,8 +112,10 @@ export class Journal {
     this.#numbers[numbers + 3] = entry.durationMs
   }
 
+  #isAlone (slot: number): boolean { return this.#bytes[slot * 2] + this.#bytes[slot * 2 + 1] > this.maxBytes }
+
   #drop (): void {
-    this.#buffers[this.#oldest] = undefined
+    if (this.#isAlone(this.#oldest)) this.#alone = undefined
     this.#oldest = (this.#oldest + 1) % this.size
     this.#count--
   }
@@ -130,9 +127,9 @@ export class Journal {
       const slot = (this.#oldest + n) % this.size
       const [id, at, status, durationMs] = this.#numbers.subarray(slot * NUMBERS, (slot + 1) * NUMBERS)
       if (filter.status !== undefined && status !== filter.status) continue
-      const chunk = this.#buffers[slot]!
-      const headEnd = this.#offsets[slot] + this.#bytes[slot * 2]
-      const head = chunk.toString('utf8', this.#offsets[slot], headEnd)
+      const [chunk, offset] = this.#isAlone(slot) ? [this.#alone!, 0] : [this.#ring!, this.#starts[slot] % this.maxBytes]
+      const headEnd = offset + this.#bytes[slot * 2]
+      const head = chunk.toString('utf8', offset, headEnd)
       const texts: (string | null)[] = []
       for (let i = 0, from = 0; i < TEXTS; i++) {
         const length = this.#lengths[slot * TEXTS + i]
@@ -161,7 +158,7 @@ export class Journal {
   }
 
   clear (): void {
-    this.#buffers.fill(undefined)
+    this.#alone = undefined
     this.#oldest = 0
     this.#count = 0
     this.#end = 0
