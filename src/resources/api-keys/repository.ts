@@ -30,7 +30,7 @@ export interface Credential {
 const threeTypes = (types: readonly ApiKeyType[]): [ApiKeyType, ApiKeyType, ApiKeyType] =>
   [types[0], types[1] ?? types[0], types[2] ?? types[0]]
 
-const ORDER = `ORDER BY created_at DESC, id DESC ${LIMIT_OFFSET.positional}`
+const ORDER = `ORDER BY created_at DESC, id DESC ${LIMIT_OFFSET}`
 
 /** A page of a list; the index test checks that each walks an index, without a sort or a scan. */
 export const PAGE_STATEMENTS = {
