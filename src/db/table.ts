@@ -1,42 +1,53 @@
 import type { Db } from './open.js'
 
-// A table's columns, declared once: the SQL that reads and writes every one of them, and the codec
-// between a row and the record the code works with. Records have one field per column, named as the
+// A table's (or a view's) columns, declared once: the SQL that reads and writes every one of them, and
+// the codec between a row and the record the code works with. Records have one field per column, named as the
 // column. Rows are read as arrays (better-sqlite3's raw mode), which costs a third of building an
 // object per row; the declaration fixes their order.
 
 /** How a column holds its field: as SQLite stores it, or as JSON text (the API's own shapes). */
 export type ColumnKind = 'value' | 'json'
 
-export interface Table<T> {
+/** What reads a table or a view. */
+export interface View<T> {
   readonly name: string
   readonly columns: readonly (keyof T & string)[]
-  /** `SELECT <every column> FROM <table>`, for a statement to go on with WHERE and ORDER BY. */
+  /** `SELECT <every column> FROM <name>`, for a statement to go on with WHERE and ORDER BY. */
   readonly select: string
+  decode (row: unknown[]): T
+  /** A row a statement may not have found, decoded. */
+  maybe (row: unknown[] | undefined): T | undefined
+}
+
+export interface Table<T> extends View<T> {
   /** `INSERT` of every column, from the named parameters encode() gives. */
   readonly insert: string
   /** `UPDATE` of every column but the unchanging ones, for the row whose `key` matches. */
   update (unchanging: readonly (keyof T & string)[], key: keyof T & string): string
-  decode (row: unknown[]): T
-  /** A row a statement may not have found, decoded. */
-  maybe (row: unknown[] | undefined): T | undefined
   encode (record: T): Record<string, unknown>
 }
 
-export function table<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind }): Table<T> {
+export function view<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind }): View<T> {
   const columns = Object.keys(kinds) as (keyof T & string)[]
-  const isJson = columns.map(column => kinds[column] === 'json')
+  const decode = decoder<T>(columns, columns.map(column => kinds[column] === 'json'))
   return {
     name,
     columns,
     select: `SELECT ${columns.join(', ')} FROM ${name}`,
+    decode,
+    maybe: row => row === undefined ? undefined : decode(row),
+  }
+}
+
+export function table<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind }): Table<T> {
+  const read = view<T>(name, kinds)
+  const { columns } = read
+  const isJson = columns.map(column => kinds[column] === 'json')
+  return {
+    ...read,
     insert: `INSERT INTO ${name} (${columns.join(', ')}) VALUES (${columns.map(c => `@${c}`).join(', ')})`,
     update: (unchanging, key) =>
       `UPDATE ${name} SET ${columns.filter(c => !unchanging.includes(c)).map(c => `${c} = @${c}`).join(', ')} WHERE ${key} = @${key}`,
-    decode: decoder<T>(columns, isJson),
-    maybe (row) {
-      return row === undefined ? undefined : this.decode(row)
-    },
     encode (record) {
       const parameters: Record<string, unknown> = {}
       for (let i = 0; i < columns.length; i++) {

@@ -1,4 +1,4 @@
-import { table } from '../../db/table.js'
+import { table, view } from '../../db/table.js'
 import type { OrganisationRole, WorkspaceMember, WorkspaceRole } from '../../schemas/generated.js'
 import { formatInstant } from '../../time.js'
 
@@ -22,6 +22,11 @@ export interface MemberOfUser extends Member {
   email: string
   org_role: OrganisationRole
 }
+
+export const workspaceUsersView = view<MemberOfUser>('workspace_users', {
+  workspace_id: 'value', user_id: 'value', role: 'value', created_at: 'value', last_updated_at: 'value',
+  first_name: 'value', last_name: 'value', email: 'value', org_role: 'value',
+})
 
 /** The one mapping from the store to Portkey's WorkspaceMember. */
 export function toWorkspaceMember (member: MemberOfUser): WorkspaceMember {

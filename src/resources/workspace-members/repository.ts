@@ -2,7 +2,7 @@ import type { Db } from '../../db/open.js'
 import { paged } from '../../db/paged.js'
 import type { Page } from '../../platform/paging.js'
 import type { WorkspaceRole } from '../../schemas/generated.js'
-import { membersTable as table, type Member, type MemberOfUser } from './model.js'
+import { membersTable as table, workspaceUsersView as users, type Member, type MemberOfUser } from './model.js'
 
 export interface MemberFilter {
   workspaceId: string
@@ -10,11 +10,9 @@ export interface MemberFilter {
   email: string | null
 }
 
-// Memberships read with what they show of their user, in the order they joined.
-const FROM = 'FROM workspace_members m JOIN users u ON u.id = m.user_id'
-const JOINED = `SELECT ${table.columns.map(column => `m.${column}`).join(', ')}, u.first_name, u.last_name, u.email, u.role AS org_role ${FROM}`
-const WHERE = 'WHERE m.workspace_id = @workspaceId AND (@role IS NULL OR m.role = @role) AND (@email IS NULL OR u.email = @email)'
-const ORDER = 'm.created_at, m.user_id'
+// Memberships are read with what they show of their user (the workspace_users view), in the order they joined.
+const WHERE = 'WHERE workspace_id = @workspaceId AND (@role IS NULL OR role = @role) AND (@email IS NULL OR email = @email)'
+const ORDER = 'created_at, user_id'
 
 export class MemberRepository {
   readonly #insert
@@ -29,9 +27,11 @@ export class MemberRepository {
 
   constructor (db: Db) {
     this.#insert = db.prepare<Record<string, unknown>>(table.insert)
-    this.#ofWorkspace = db.prepare<[string], MemberOfUser>(`${JOINED} WHERE m.workspace_id = ? ORDER BY ${ORDER}`)
-    this.#list = paged<MemberFilter, MemberOfUser>(db, { select: JOINED, count: `SELECT count(*) ${FROM}`, where: WHERE, order: ORDER })
-    this.#find = db.prepare<[string, string], MemberOfUser>(`${JOINED} WHERE m.workspace_id = ? AND m.user_id = ?`)
+    this.#ofWorkspace = db.prepare<[string], unknown[]>(`${users.select} WHERE workspace_id = ? ORDER BY ${ORDER}`).raw()
+    this.#list = paged<MemberFilter, MemberOfUser>(db, {
+      select: users.select, count: `SELECT count(*) FROM ${users.name}`, where: WHERE, order: ORDER, decode: users.decode,
+    })
+    this.#find = db.prepare<[string, string], unknown[]>(`${users.select} WHERE workspace_id = ? AND user_id = ?`).raw()
     this.#setRole = db.prepare<[WorkspaceRole, number, string, string]>(
       'UPDATE workspace_members SET role = ?, last_updated_at = ? WHERE workspace_id = ? AND user_id = ?')
     this.#delete = db.prepare<[string, string]>('DELETE FROM workspace_members WHERE workspace_id = ? AND user_id = ?')
@@ -43,11 +43,11 @@ export class MemberRepository {
   insert (member: Member): void { this.#insert.run(table.encode(member)) }
 
   /** A workspace's members with their users, in the order they joined. */
-  ofWorkspace (workspaceId: string): MemberOfUser[] { return this.#ofWorkspace.all(workspaceId) }
+  ofWorkspace (workspaceId: string): MemberOfUser[] { return this.#ofWorkspace.all(workspaceId).map(users.decode) }
 
   list (filter: MemberFilter, page: Page): { total: number, items: MemberOfUser[] } { return this.#list(filter, page) }
 
-  find (workspaceId: string, userId: string): MemberOfUser | undefined { return this.#find.get(workspaceId, userId) }
+  find (workspaceId: string, userId: string): MemberOfUser | undefined { return users.maybe(this.#find.get(workspaceId, userId)) }
 
   setRole (workspaceId: string, userId: string, role: WorkspaceRole, now: number): void { this.#setRole.run(role, now, workspaceId, userId) }
 
