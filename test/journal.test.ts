@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import t from 'tap'
 import { Journal } from '../src/journal.js'
 import { build, call, DEV, listen, SEED, sdk } from './helper.js'
@@ -24,6 +25,25 @@ t.test('the journal: newest first, what was sent and answered, every secret mask
   const text = JSON.stringify(body)
   t.notMatch(text, DEV.admin, 'no secret anywhere in it')
   t.notMatch(text, created.key)
+})
+
+t.test('no credential is kept: the key masked, every line of it; authorization and cookies replaced', async t => {
+  const app = await build(t)
+  const url = new URL(await listen(app))
+  // Sent as raw lines, so that the key's header comes twice: no client joins them on the way.
+  const status = await new Promise<number | undefined>((resolve, reject) => {
+    const lines = ['Host', url.host, 'x-portkey-api-key', DEV.admin, 'X-Portkey-Api-Key', DEV.workspace, 'Authorization', 'Bearer sk-top-secret', 'cookie', 'session=hunter2']
+    request({ host: url.hostname, port: url.port, path: '/v1/api-keys', headers: lines }, response => resolve(response.resume().statusCode))
+      .on('error', reject).end()
+  })
+  t.equal(status, 401, 'two keys in one request are no key')
+  const [entry] = (await journal(app)).body.data
+  const masked = (secret: string) => `${secret.slice(0, 2)}*****${secret.slice(-3)}`
+  t.equal(entry.request.headers['x-portkey-api-key'], `${masked(DEV.admin)}, ${masked(DEV.workspace)}`, 'each line masked, repeats joined')
+  t.equal(entry.request.headers.authorization, '[redacted]')
+  t.equal(entry.request.headers.cookie, '[redacted]')
+  const text = JSON.stringify(entry)
+  for (const secret of [DEV.admin, DEV.workspace, 'sk-top-secret', 'hunter2']) t.notMatch(text, secret)
 })
 
 t.test('filters by method, path, status and caller; paging; clearing', async t => {
@@ -64,7 +84,7 @@ t.test('what the SDK sent over HTTP, as it sent it', async t => {
 t.test('bounded by the bytes it keeps too: a few large answers push the oldest out', async t => {
   const journal = new Journal(100, 1000)
   const entry = (n: number) => ({
-    at: 0, method: 'GET', url: `/api-keys?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: {}, body: null,
+    at: 0, method: 'GET', url: `/api-keys?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body: null,
     answer: JSON.stringify({ pad: 'x'.repeat(390) }),
   })
   for (let n = 1; n <= 5; n++) journal.record(entry(n))
@@ -80,7 +100,7 @@ t.test('kept as sent: text beyond ASCII, in the body, headers and answer, reads 
   for (let n = 1; n <= 20; n++) {
     journal.record({
       at: n, method: 'PUT', url: `/api-keys/x?n=${n}`, status: 200, durationMs: 1.5, apiKeyId: n % 2 ? 'k' : null, operationId: null,
-      headers: { 'x-note': name, 'x-list': ['a', 'b'] }, body: { name }, answer,
+      headers: ['x-note', name, 'x-list', 'a', 'X-List', 'b'], body: { name }, answer,
     })
   }
   const entries = journal.list({})
