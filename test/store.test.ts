@@ -1,8 +1,10 @@
 import t from 'tap'
+import fc from 'fast-check'
 import { join } from 'node:path'
 import { migrate, openDatabase } from '../src/db/open.js'
+import { parseColumn } from '../src/db/table.js'
 import { PAGE_STATEMENTS } from '../src/resources/api-keys/repository.js'
-import { addKey, build, call, DEV } from './helper.js'
+import { addKey, build, call, DEV, SEED } from './helper.js'
 
 t.test('a file database keeps every key across a restart', async t => {
   const db = join(t.testdir(), 'store.db')
@@ -64,4 +66,23 @@ t.test('the tallies behind `total` always equal a count of the keys', async t =>
     FROM api_keys GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`).all()
   const tallied = db.prepare('SELECT organisation_id, workspace_id, type, total FROM api_key_tallies WHERE total > 0 ORDER BY 1, 2, 3').all()
   t.same(tallied, counted)
+})
+
+t.test('a JSON column read twice gives one frozen value: no reader can change what another reads', async t => {
+  const app = await build(t)
+  const first = app.store.apiKeys.findById(SEED.apiKeys.researchPipeline)!
+  const second = app.store.apiKeys.findById(SEED.apiKeys.researchPipeline)!
+  t.equal(first.scopes, second.scopes, 'the same value')
+  t.ok(Object.isFrozen(first.rate_limits) && Object.isFrozen(first.rate_limits[0]), 'frozen, all the way down')
+  t.throws(() => { (first.scopes as string[]).push('admin') }, TypeError)
+  t.same(app.store.apiKeys.findById(SEED.apiKeys.researchPipeline)!.scopes, second.scopes)
+})
+
+t.test('a JSON column decodes as JSON.parse does, whatever was decoded before it, long texts included', async t => {
+  // Enough distinct texts to fill the shared values more than once; each read twice.
+  const texts = fc.array(fc.json({ maxDepth: 3 }), { minLength: 1, maxLength: 300 })
+  t.doesNotThrow(() => fc.assert(fc.property(texts, list => [...list, ...list].every(text => {
+    const value = parseColumn(text)
+    return JSON.stringify(value) === JSON.stringify(JSON.parse(text))
+  })), { numRuns: 40 }))
 })

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.js'
 import { LIMIT_OFFSET } from '../../db/paged.js'
+import { parseColumn } from '../../db/table.js'
 import { apiKeysTable as table, OWNERSHIP, type ApiKey, type ApiKeyType } from './model.js'
 
 type Row = unknown[]
@@ -111,7 +112,7 @@ export class ApiKeyRepository {
     if (!row) return undefined
     const [id, type, organisationId, workspaceId, scopes, expiresAt, secretExpiresAt] = row
     return {
-      id, type, organisation_id: organisationId, workspace_id: workspaceId, scopes: JSON.parse(scopes) as string[],
+      id, type, organisation_id: organisationId, workspace_id: workspaceId, scopes: parseColumn(scopes) as string[],
       expires_at: expiresAt, secret_expires_at: secretExpiresAt,
     }
   }
