@@ -15,6 +15,7 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 3)
 // The machine is shared: every route is measured in each of several rounds, interleaved with the
 // others, and its median kept, so that a ratio compares figures taken side by side.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const CEILINGS = 3
 const CONNECTIONS = 10
 const root = fileURLToPath(new URL('..', import.meta.url))
 // Portkey's own fragment for the API-keys routes, which Prism mocks as it stands.
@@ -89,12 +90,24 @@ try {
   const keyUrl = `/v1/api-keys/${SEED.apiKeys.researchPipeline}`
   const one = await (await fetch(`${big.url}${keyUrl}`, { headers: auth })).text()
   const page = await (await fetch(`${big.url}/v1/api-keys`, { headers: auth })).text()
-  const ceiling = await start(['bench/ceiling.mjs'], { BODY: one })
-  const pageCeiling = await start(['bench/ceiling.mjs'], { BODY: page })
+  // Each ceiling is served by CEILINGS processes and its figure is their median: processes started
+  // alike differ by up to 20% here, and one unlucky ceiling moved every ratio against it.
+  const ceilings = async (name: string, label: string, body: string) => {
+    const served: Record<string, [string, string, Record<string, string>, Request]> = {}
+    for (let i = 0; i < CEILINGS; i++) {
+      served[i === 0 ? name : `${name}#${i + 1}`] = [`${label} (${i + 1})`, `${(await start(['bench/ceiling.mjs'], { BODY: body })).url}/`, {}, {}]
+    }
+    return served
+  }
   // The workspace routes are held to ceilings answering their own bodies, as the key routes are.
   const workspaceUrl = `/v1/admin/workspaces/${SEED.workspaces.research.id}`
-  const workspaceCeiling = await start(['bench/ceiling.mjs'], { BODY: await (await fetch(`${small.url}${workspaceUrl}`, { headers: auth })).text() })
-  const workspacesCeiling = await start(['bench/ceiling.mjs'], { BODY: await (await fetch(`${small.url}/v1/admin/workspaces`, { headers: auth })).text() })
+  const bodyOf = async (url: string) => await (await fetch(url, { headers: auth })).text()
+  const ceilingRoutes = {
+    ...await ceilings('ceiling', `ceiling: bare route, constant ${one.length}-byte key`, one),
+    ...await ceilings('pageCeiling', `ceiling: bare route, constant ${page.length}-byte page`, page),
+    ...await ceilings('workspaceCeiling', 'ceiling: bare route, that workspace\'s body', await bodyOf(`${small.url}${workspaceUrl}`)),
+    ...await ceilings('workspacesCeiling', 'ceiling: bare route, that list\'s body', await bodyOf(`${small.url}/v1/admin/workspaces`)),
+  }
   const prism = await start([prismCli(), 'mock', FRAGMENT, '--port', String(20000 + Math.floor(Math.random() * 20000)), '--host', '127.0.0.1'], {}, /Prism is listening on (http:\/\/\S+)/)
 
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-bench-'))
@@ -106,8 +119,7 @@ try {
   const create = { method: 'POST' as const, body: JSON.stringify({ name: 'bench', scopes: ['completions.write'], workspace_id: SEED.workspaces.shared.slug }) }
   const update = { method: 'PUT' as const, body: JSON.stringify({ name: 'renamed', rate_limits: [{ type: 'requests', unit: 'rpm', value: 10 }] }) }
   const routes = {
-    ceiling: [`ceiling: bare route, constant ${one.length}-byte key`, `${ceiling.url}/`, {}, {}],
-    pageCeiling: [`ceiling: bare route, constant ${page.length}-byte page`, `${pageCeiling.url}/`, {}, {}],
+    ...ceilingRoutes,
     read: ['GET /api-keys/{id}                 (100,000 keys)', `${big.url}${keyUrl}`, auth, {}],
     readJournalled: ['GET /api-keys/{id}  (100,000, journal, paired app)', `${paired.urls[0]}${keyUrl}`, auth, {}],
     readUnjournalled: ['GET /api-keys/{id}   (100,000, none, paired app)', `${paired.urls[1]}${keyUrl}`, auth, {}],
@@ -121,8 +133,6 @@ try {
     updateOnFile: ['PUT /api-keys/{id}                 (--db FILE)', `${writesOnFile.url}/v1/api-keys/${SEED.apiKeys.sharedCi}`, json, update],
     workspaces: ['GET /admin/workspaces                    (seed)', `${small.url}/v1/admin/workspaces`, auth, {}],
     workspace: ['GET /admin/workspaces/{id}   (with its members)', `${small.url}${workspaceUrl}`, auth, {}],
-    workspaceCeiling: ['ceiling: bare route, that workspace\'s body', `${workspaceCeiling.url}/`, {}, {}],
-    workspacesCeiling: ['ceiling: bare route, that list\'s body', `${workspacesCeiling.url}/`, {}, {}],
     prismRead: ['Prism 5.14.2: GET /api-keys/{id}  (the fragment)', `${prism.url}/api-keys/${SEED.apiKeys.researchPipeline}`, auth, {}],
     prismList: ['Prism 5.14.2: GET /api-keys       (the fragment)', `${prism.url}/api-keys`, auth, {}],
   } satisfies Record<string, [string, string, Record<string, string>, Request]>
@@ -146,6 +156,7 @@ try {
   }
   const figures = (route: Route): Figures => samples.get(route)!.sort((a, b) => a.rps - b.rps)[Math.floor(ROUNDS / 2)]
   const rps = (route: Route) => figures(route).rps
+  const ceiling = (name: string) => median(Object.keys(routes).filter(route => route === name || route.startsWith(`${name}#`)).map(route => rps(route as Route)))
 
   // The store controls, timed as a test suite meets them: one HTTP request each, median of 5, beside
   // the round trip of the health route on the same server. Reset is timed from a restored 100,000.
@@ -195,7 +206,7 @@ try {
   console.log(`${'route'.padEnd(52)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'x ceiling'.padStart(10)}`)
   for (const [name, [label]] of Object.entries(routes) as [Route, typeof routes[Route]][]) {
     const r = figures(name)
-    console.log(`${label.padEnd(52)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / rps('ceiling')).toFixed(2).padStart(10)}`)
+    console.log(`${label.padEnd(52)} ${r.rps.toFixed(0).padStart(9)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.rps / ceiling('ceiling')).toFixed(2).padStart(10)}`)
   }
   const row = (name: string, value: number, goal: string, met: boolean) =>
     console.log(`${name.padEnd(56)} ${value.toFixed(2).padStart(9)} ${goal.padStart(9)}  ${met ? 'met' : 'MISSED'}`)
@@ -203,15 +214,15 @@ try {
   row('buildApp() + ready(), first app of a process, ms', firstApp, '<= 100', firstApp <= 100)
   row('buildApp() + ready(), each app after it, ms', secondApp, '<= 20', secondApp <= 20)
   row('process start to first 200 / bare Fastify process', startup / bareStartup, '<= 1.30', startup / bareStartup <= 1.3)
-  row('GET /api-keys/{id} / ceiling (log at info)', rps('read') / rps('ceiling'), '>= 0.60', rps('read') / rps('ceiling') >= 0.6)
-  row('GET /api-keys, page of 50 / constant-page ceiling', rps('list') / rps('pageCeiling'), '>= 0.30', rps('list') / rps('pageCeiling') >= 0.3)
-  row('POST /api-keys/{type}/{sub-type} / ceiling', rps('create') / rps('ceiling'), '>= 0.30', rps('create') / rps('ceiling') >= 0.3)
+  row('GET /api-keys/{id} / ceiling (log at info)', rps('read') / ceiling('ceiling'), '>= 0.60', rps('read') / ceiling('ceiling') >= 0.6)
+  row('GET /api-keys, page of 50 / constant-page ceiling', rps('list') / ceiling('pageCeiling'), '>= 0.30', rps('list') / ceiling('pageCeiling') >= 0.3)
+  row('POST /api-keys/{type}/{sub-type} / ceiling', rps('create') / ceiling('ceiling'), '>= 0.30', rps('create') / ceiling('ceiling') >= 0.3)
   row('resident memory at 100,000 keys, MB (in memory)', rss, '<= 120', rss <= 120)
   // Issue 7: the workspace reads stand as well against their ceilings as the key read does against its
   // own, within the 5% these machines swing between rounds.
-  const keyRead = rps('read') / rps('ceiling')
+  const keyRead = rps('read') / ceiling('ceiling')
   for (const [name, route, ceilingOf] of [['GET /admin/workspaces/{id} / its ceiling', 'workspace', 'workspaceCeiling'], ['GET /admin/workspaces / its ceiling', 'workspaces', 'workspacesCeiling']] as const) {
-    row(name, rps(route) / rps(ceilingOf), `>= ${(0.95 * keyRead).toFixed(2)}`, rps(route) / rps(ceilingOf) >= 0.95 * keyRead)
+    row(name, rps(route) / ceiling(ceilingOf), `>= ${(0.95 * keyRead).toFixed(2)}`, rps(route) / ceiling(ceilingOf) >= 0.95 * keyRead)
   }
   row('GET /api-keys/{id}, journal on / off (one process)', rps('readJournalled') / rps('readUnjournalled'), '>= 0.95', rps('readJournalled') / rps('readUnjournalled') >= 0.95)
   row('list at 100,000 / list at 1,000', rps('list') / rps('listSmall'), '>= 0.90', rps('list') / rps('listSmall') >= 0.9)
