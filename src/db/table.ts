@@ -1,9 +1,9 @@
 import type { Db } from './open.js'
 
-// A table's (or a view's) columns, declared once: the SQL that reads and writes every one of them, and
-// the codec between a row and the record the code works with. Records have one field per column, named as the
-// column. Rows are read as arrays (better-sqlite3's raw mode), which costs a third of building an
-// object per row; the declaration fixes their order.
+// A table's (or a view's) columns, declared once: the SQL that reads and writes every one of them,
+// and the codec between a row and the record the code works with. Records have one field per column,
+// named as the column. Rows are read as arrays (better-sqlite3's raw mode), which costs a third of
+// building an object per row; the declaration fixes their order.
 
 /** How a column holds its field: as SQLite stores it, or as JSON text (the API's own shapes). */
 export type ColumnKind = 'value' | 'json'
