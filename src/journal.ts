@@ -6,7 +6,8 @@ import { formatInstant } from './time.js'
 // The request journal: what clients sent and what they were answered, so that a test can see what
 // its client did. Bounded by count and by the bytes it keeps (a page of keys is tens of kilobytes):
 // the oldest entries are dropped. A secret is never kept: headers that carry one are masked or
-// replaced, and so is the secret that create and rotate answer, before the entry is stored. The stand-in's own /__mock routes are not journalled.
+// replaced, and so is the secret that create and rotate answer, before the entry is stored. The
+// stand-in's own /__mock routes are not journalled.
 
 export interface JournalFilter {
   method?: string

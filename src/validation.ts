@@ -39,10 +39,10 @@ function nonFinite (data: unknown): string | undefined {
   return undefined
 }
 
-// One Ajv per flavour for the whole process, made when a request first needs it; Ajv keeps each
-// compiled validator by schema object, and the routes of both prefixes and of every app a test
-// suite builds share the generated schema objects. A validator is compiled when a request first
-// needs it, so that an app starts without compiling what its tests never call.
+// One Ajv per flavour for the whole process; Ajv keeps each compiled validator by schema object, and
+// the routes of both prefixes and of every app a test suite builds share the generated schema
+// objects. Both the Ajv and each validator are made when a request first needs them, so that an app
+// starts without compiling what its tests never call.
 const ajvs = new Map<Flavour, Ajv>()
 
 function compile (flavour: Flavour, schema: object): ValidateFunction {
