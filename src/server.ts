@@ -28,8 +28,10 @@ function banner (app: ReturnType<typeof buildApp>, config: Config, url: string):
   const works = (secret: string) => app.store.apiKeys.findBySecret(hashSecret(secret), now)
   const keys = config.seed === ''
     ? (['adminApiKey', 'workspaceApiKey', 'userApiKey'] as const)
-        .filter(key => works(config[key]))
-        .map(key => `  ${works(config[key])!.type.padEnd(22)} ${config[key]}   (${SETTINGS.find(s => s.key === key)!.env})`)
+        .flatMap(key => {
+          const found = works(config[key])
+          return found ? [`  ${found.type.padEnd(22)} ${config[key]}   (${SETTINGS.find(s => s.key === key)!.env})`] : []
+        })
     : app.store.workingSeedKeys(now).map(({ key, secret }) => `  ${key.type.padEnd(22)} ${secret}   ${key.name}`)
   return [
     `portkey-mock listening on ${url}`,
