@@ -12,6 +12,7 @@ import { errorHandler, notFoundHandler } from './errors.js'
 import { Faults } from './faults.js'
 import { answerInEnvelope, clientErrorHandler, requireAdminToken, serverOptions } from './http.js'
 import { keepJournal } from './journal.js'
+import { packageFile } from './package-files.js'
 import { serializerCompiler } from './serialization.js'
 import { validatorCompiler } from './validation.js'
 import portkey from './routes/portkey.js'
@@ -32,7 +33,7 @@ export const DETERMINISTIC_START = Date.parse('2026-01-01T00:00:00.000Z')
 // The document as the generator wrote it in JSON (parsing the YAML would take longer than the rest
 // of a start), read once for every app of the process.
 let document: StaticDocumentSpec['document'] | undefined
-const servedDocument = () => (document ??= JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')) as StaticDocumentSpec['document'])
+const servedDocument = () => (document ??= JSON.parse(readFileSync(packageFile('openapi/openapi.json'), 'utf8')) as StaticDocumentSpec['document'])
 
 export interface AppOptions {
   clock?: Clock

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommand, SETTINGS, type Config } from './config.js'
 import { FixtureError } from './fixtures/error.js'
+import { packageFile } from './package-files.js'
 import { hashSecret } from './secrets.js'
 
 const CLOSE_TIMEOUT_MS = 10_000
@@ -61,7 +62,7 @@ const parsed = command()
 if (parsed.kind === 'help') {
   process.stdout.write(helpText())
 } else if (parsed.kind === 'version') {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }
   process.stdout.write(`${pkg.version}\n`)
 } else {
   const { config } = parsed

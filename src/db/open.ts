@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
+import { packageFile } from '../package-files.js'
 
-// Same depth under src/ and dist/, so this resolves to the repository's migrations/ from both.
-const MIGRATIONS = fileURLToPath(new URL('../../migrations/', import.meta.url))
+const MIGRATIONS = fileURLToPath(packageFile('migrations/'))
 const MIGRATION_FILE = /^(\d{3})\.do\.[\w-]+\.sql$/
 
 export type Db = Database.Database
