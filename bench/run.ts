@@ -192,7 +192,7 @@ try {
   const bareStarts: number[] = []
   const apps: { imported: number, first: number, second: number }[] = []
   for (let i = 0; i < 5; i++) {
-    starts.push(await timeToFirst200(['dist/server.js'], '/__mock/health'))
+    starts.push(await timeToFirst200(['dist/portkey-mock.js'], '/__mock/health'))
     bareStarts.push(await timeToFirst200(['bench/ceiling.mjs'], '/'))
     apps.push(JSON.parse(execFileSync(process.execPath, ['bench/apps.mjs'], { cwd: root, encoding: 'utf8' })))
   }

@@ -43,7 +43,7 @@ t.test('the runtime stage runs as a non-root user with a volume, a healthcheck a
   t.match(healthcheck[0].getTextContent(), /--start-interval=1s/, 'dependents do not wait a whole interval for the first check')
   const cmd = named(final, 'CMD')
   t.equal(cmd.length, 1)
-  t.same(JSON.parse(cmd[0].getArgumentsContent()!), ['node', 'dist/server.js'], 'exec form, so node is PID 1')
+  t.same(JSON.parse(cmd[0].getArgumentsContent()!), ['node', 'dist/portkey-mock.js'], 'exec form, so node is PID 1')
 })
 
 t.test('the healthcheck script itself runs, and reports a live server as healthy', async t => {
@@ -62,4 +62,11 @@ t.test('everything the runtime reads is copied into the image', async t => {
   // What the package ships is what the runtime reads.
   const shipped = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { files: string[] }).files.map(f => f.split('/**')[0])
   for (const needed of [...new Set(shipped), 'node_modules', 'package.json']) t.match(copied, needed)
+})
+
+t.test('the build stage has everything `npm run build` reads', async t => {
+  const copied = named(stages[0], 'COPY').map(i => i.getArgumentsContent() ?? '').join('\n')
+  const build = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { build: string } }).scripts.build
+  for (const read of [...build.matchAll(/(?:-p |node )(\S+)/g)].map(match => match[1].split('/')[0])) t.match(copied, read)
+  t.match(copied, 'src')
 })

@@ -2,7 +2,8 @@
 // with npx, and imported with its types checked under strict. The registry is only asked for what
 // the local npm cache lacks, and better-sqlite3's native build is taken from this checkout's
 // install (same version, same Node) rather than compiled again, which would take a minute.
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -38,7 +39,7 @@ t.test('packed, installed on this Node without an engine warning, started with n
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-package-'))
   const packed = JSON.parse((await npm(['pack', '--json', '--pack-destination', dir], root)).stdout) as [{ filename: string, files: { path: string }[] }]
   const files = packed[0].files.map(file => file.path)
-  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/server.js', 'fixtures/builtin.yaml', 'fixtures/builtin.json', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'openapi/openapi.json', 'migrations/001.do.init.sql']) {
+  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/portkey-mock.js', 'fixtures/builtin.yaml', 'fixtures/builtin.json', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'openapi/openapi.json', 'migrations/001.do.init.sql']) {
     t.ok(files.includes(needed), `ships ${needed}`)
   }
   t.notOk(files.some(file => /^(src|test|bench)\/|\.map$|tsbuildinfo/.test(file)), 'and nothing a user does not need')
@@ -52,6 +53,22 @@ t.test('packed, installed on this Node without an engine warning, started with n
 
   const help = await run('npx', ['--no-install', 'portkey-mock', '--help'], { cwd: project })
   t.match(help.stdout, /Usage: portkey-mock/, 'npx portkey-mock runs the installed bin')
+
+  // The bin is a bundle: it must still find the migrations, the fixtures, the contract and the YAML
+  // parser where the package installed them.
+  const bin = spawn(join(project, 'node_modules/.bin/portkey-mock'), ['--port', '0', '--seed', 'node_modules/portkey-mock/fixtures/builtin.yaml'], { cwd: project, stdio: ['ignore', 'pipe', 'inherit'] })
+  t.teardown(() => { bin.kill('SIGKILL') })
+  let banner = ''
+  bin.stdout.setEncoding('utf8').on('data', chunk => { banner += chunk })
+  while (!/listening on (http:\/\/\S+)/.test(banner)) await once(bin.stdout, 'data')
+  const url = /listening on (http:\/\/\S+)/.exec(banner)![1]
+  const keys = await fetch(`${url}/v1/api-keys`, { headers: { 'x-portkey-api-key': 'admin-dev-key-portkey-mock-000001' } })
+  t.equal(keys.status, 200, 'the installed bin serves the seed it was given')
+  t.ok((await keys.json() as { total: number }).total > 0)
+  const contract = await fetch(`${url}/openapi.json`)
+  t.equal((await contract.json() as { openapi: string }).openapi, '3.0.3', 'and the contract')
+  bin.kill('SIGTERM')
+  t.equal((await once(bin, 'exit'))[0], 0, 'and exits 0 on SIGTERM')
 
   writeFileSync(join(project, 'consumer.ts'), CONSUMER)
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
