@@ -1387,7 +1387,7 @@ export const JournalEntry = typed<TObject<{
     path: { type: 'string' },
     query: { type: 'string' },
     status: { type: 'integer' },
-    duration_ms: { type: 'number' },
+    duration_ms: { type: 'number', minimum: 0 },
     api_key_id: { type: ['string', 'null'], format: 'uuid' },
     operation_id: { type: ['string', 'null'] },
     request: {
