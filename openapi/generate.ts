@@ -112,8 +112,9 @@ function emit (schema: Schema, where: string, components: Record<string, Schema>
   }
   if (Array.isArray(schema.allOf)) {
     checkKeywords(schema, ['allOf'], where)
-    if (schema.allOf.length !== 1) throw new Error(`${where}: allOf is translated only as a single $ref`)
-    return emit(schema.allOf[0] as Schema, where, components, nullable)
+    if (schema.allOf.length === 1) return emit(schema.allOf[0] as Schema, where, components, nullable)
+    if (nullable) throw new Error(`${where}: a nullable allOf of several schemas is not translated`)
+    return emitExtension(schema.allOf as Schema[], where, components)
   }
   const typeOf = (type: string): string => `type: ${nullable ? literal([type, 'null']) : quote(type)}`
   const wrap = (type: string): string => nullable ? nullableType(type) : type
@@ -175,6 +176,33 @@ function emitObject (schema: Schema, where: string, components: Record<string, S
   if (extra !== undefined && typeof extra !== 'boolean') throw new Error(`${where}: additionalProperties with properties is not translated`)
   const emitted = properties(Object.entries(fields).map(([name, property]) => [name, emit(property, `${where}.${name}`, components), required.has(name)]))
   return { type: emitted.type, entries: [...emitted.entries, ...typeof extra === 'boolean' ? [`additionalProperties: ${extra}`] : []] }
+}
+
+// `allOf: [{ $ref: Base }, { type: object, properties, required }]`: Base's properties and more, the
+// base's spread into the value rather than restated, so that the document says each field once.
+function emitExtension ([base, more, ...rest]: Schema[], where: string, components: Record<string, Schema>): Emitted {
+  if (typeof base.$ref !== 'string' || more.type !== 'object' || rest.length > 0) {
+    throw new Error(`${where}: allOf of several schemas is translated only as a $ref to an object and one object`)
+  }
+  checkKeywords(base, ['$ref'], where)
+  checkKeywords(more, ['type', 'properties', 'required'], where)
+  const name = refName(base.$ref, 'schemas')
+  const target = components[name]
+  if (target.type !== 'object' || target.properties === undefined || 'additionalProperties' in target) {
+    throw new Error(`${where}: allOf extends only an object schema with properties`)
+  }
+  const overlap = Object.keys(more.properties ?? {}).filter(field => field in (target.properties as Schema))
+  if (overlap.length > 0) throw new Error(`${where}: allOf restates ${overlap.join(', ')} of ${name}`)
+  const { type, entries } = emitObject(more, where, components)
+  const [properties, required = 'required: []'] = entries
+  return {
+    type: type.replace(/^TObject<\{/, `TObject<(typeof ${name})['properties'] & {`),
+    value: object([
+      'type: \'object\'',
+      properties.replace(/^properties: \{/, `properties: {\n  ...${name}.properties,`),
+      required.replace(/^required: \[/, `required: [...${name}.required, `),
+    ]),
+  }
 }
 
 const indent = (text: string, by: string): string => text.split('\n').join(`\n${by}`)

@@ -6,6 +6,7 @@ import { parse } from 'yaml'
 import { documentPath, fixtureSchemaPath, generate, generatedPath, generateFixtureSchema, outputs } from '../openapi/generate.js'
 import { buildApp } from '../src/app.js'
 import { defaultConfig } from '../src/config.js'
+import { ConfigDetail, ConfigFields } from '../src/schemas/generated.js'
 import { build, call } from './helper.js'
 
 const source = readFileSync(documentPath, 'utf8')
@@ -86,6 +87,31 @@ ${schemas}`
   t.throws(() => generate(doc('    X: { oneOf: [{ type: string }] }')), /keyword "oneOf" is not translated/)
   t.throws(() => generate(doc('    X: { type: string, uniqueItems: true }')), /keyword "uniqueItems"/)
   t.throws(() => generate(doc("    X: { $ref: '#/components/schemas/X' }")), /refers to itself/)
+
+  // An object extending another: the base spread into it, not restated.
+  const extension = (more: string) => doc(`    Base:
+      type: object
+      required: [a]
+      properties:
+        a: { type: string }
+    More:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          required: [b]
+          properties:
+${more}`)
+  const extended = generate(extension('            b: { type: integer }'))
+  t.match(extended, "TObject<(typeof Base)['properties'] & {\n  b: TInteger,\n}>", 'its type: the base\'s properties and its own')
+  t.match(extended, '...Base.properties,', 'its properties: the base\'s spread')
+  t.match(extended, "required: [...Base.required, 'b']")
+  t.throws(() => generate(extension('            a: { type: string }\n            b: { type: integer }')), /allOf restates a of Base/)
+})
+
+t.test('the generated ConfigDetail is ConfigFields with success and data', async t => {
+  t.same(Object.keys(ConfigDetail.properties), [...Object.keys(ConfigFields.properties), 'success', 'data'])
+  t.same(ConfigDetail.required, [...ConfigFields.required!, 'success', 'data'])
+  t.equal(ConfigDetail.properties.data, ConfigFields)
 })
 
 t.test("the stand-in's own routes need no key", async t => {

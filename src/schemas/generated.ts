@@ -675,46 +675,17 @@ export const ConfigFields = typed<TObject<{
 })
 export type ConfigFields = Static<typeof ConfigFields>
 
-export const ConfigDetail = typed<TObject<{
-  id: TString,
-  slug: TString,
-  name: TString,
-  workspace_id: TString,
-  organisation_id: TString,
-  is_default: TUnsafe<0 | 1>,
-  status: typeof ConfigStatus,
-  owner_id: TUnsafe<Static<TString> | null>,
-  updated_by: TUnsafe<Static<TString> | null>,
-  created_at: TString,
-  last_updated_at: TString,
-  config: typeof ConfigBody,
-  format: TUnsafe<'json'>,
-  version_id: TString,
-  object: TUnsafe<'config'>,
+export const ConfigDetail = typed<TObject<(typeof ConfigFields)['properties'] & {
   success: TUnsafe<true>,
   data: typeof ConfigFields,
 }>>({
   type: 'object',
   properties: {
-    id: { type: 'string', format: 'uuid' },
-    slug: { type: 'string' },
-    name: { type: 'string' },
-    workspace_id: { type: 'string', format: 'uuid' },
-    organisation_id: { type: 'string', format: 'uuid' },
-    is_default: { type: 'integer', enum: [0, 1] },
-    status: ConfigStatus,
-    owner_id: { type: ['string', 'null'], format: 'uuid' },
-    updated_by: { type: ['string', 'null'], format: 'uuid' },
-    created_at: { type: 'string', format: 'date-time' },
-    last_updated_at: { type: 'string', format: 'date-time' },
-    config: ConfigBody,
-    format: { type: 'string', enum: ['json'] },
-    version_id: { type: 'string', format: 'uuid' },
-    object: { type: 'string', enum: ['config'] },
+    ...ConfigFields.properties,
     success: { type: 'boolean', enum: [true] },
     data: ConfigFields,
   },
-  required: ['id', 'slug', 'name', 'workspace_id', 'organisation_id', 'is_default', 'status', 'owner_id', 'updated_by', 'created_at', 'last_updated_at', 'config', 'format', 'version_id', 'object', 'success', 'data'],
+  required: [...ConfigFields.required, 'success', 'data'],
 })
 export type ConfigDetail = Static<typeof ConfigDetail>
 
