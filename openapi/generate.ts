@@ -196,7 +196,7 @@ function emitExtension ([base, more, ...rest]: Schema[], where: string, componen
   const { type, entries } = emitObject(more, where, components)
   const [properties, required = 'required: []'] = entries
   return {
-    type: type.replace(/^TObject<\{/, `TObject<(typeof ${name})['properties'] & {`),
+    type: type.replace(/\}>$/, `} & (typeof ${name})['properties']>`),
     value: object([
       'type: \'object\'',
       properties.replace(/^properties: \{/, `properties: {\n  ...${name}.properties,`),

@@ -102,7 +102,7 @@ ${schemas}`
           properties:
 ${more}`)
   const extended = generate(extension('            b: { type: integer }'))
-  t.match(extended, "TObject<(typeof Base)['properties'] & {\n  b: TInteger,\n}>", 'its type: the base\'s properties and its own')
+  t.match(extended, "TObject<{\n  b: TInteger,\n} & (typeof Base)['properties']>", 'its type: its own properties and the base\'s')
   t.match(extended, '...Base.properties,', 'its properties: the base\'s spread')
   t.match(extended, "required: [...Base.required, 'b']")
   t.throws(() => generate(extension('            a: { type: string }\n            b: { type: integer }')), /allOf restates a of Base/)

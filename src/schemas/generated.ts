@@ -675,10 +675,10 @@ export const ConfigFields = typed<TObject<{
 })
 export type ConfigFields = Static<typeof ConfigFields>
 
-export const ConfigDetail = typed<TObject<(typeof ConfigFields)['properties'] & {
+export const ConfigDetail = typed<TObject<{
   success: TUnsafe<true>,
   data: typeof ConfigFields,
-}>>({
+} & (typeof ConfigFields)['properties']>>({
   type: 'object',
   properties: {
     ...ConfigFields.properties,
