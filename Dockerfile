@@ -16,16 +16,21 @@ RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev
+RUN npm run build
 
 FROM node:${NODE_VERSION}-slim
 ENV NODE_ENV=production \
     PORTKEY_MOCK_HOST=0.0.0.0 \
     PORTKEY_MOCK_PORT=8788
 WORKDIR /app
-# The app's files stay root-owned and read-only to the process; only /data is writable.
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+# The app's files stay root-owned and read-only to the process; only /data is writable. The program
+# is one bundled file: of the dependencies it loads only better-sqlite3 (native) with its loader, and
+# the YAML parser for a YAML fixture.
+COPY --from=build /app/node_modules/better-sqlite3 ./node_modules/better-sqlite3
+COPY --from=build /app/node_modules/bindings ./node_modules/bindings
+COPY --from=build /app/node_modules/file-uri-to-path ./node_modules/file-uri-to-path
+COPY --from=build /app/node_modules/yaml ./node_modules/yaml
+COPY --from=build /app/dist/portkey-mock.js ./dist/
 COPY package.json ./
 COPY migrations ./migrations
 COPY openapi/openapi.yaml openapi/openapi.json ./openapi/

@@ -1,7 +1,8 @@
-// The package as a user installs it: packed, installed into an empty project on this Node, started
-// with npx, and imported with its types checked under strict. The registry is only asked for what
-// the local npm cache lacks, and better-sqlite3's native build is taken from this checkout's
-// install (same version, same Node) rather than compiled again, which would take a minute.
+// The package as a user installs it: packed as `npm test` built it, installed into an empty project
+// on this Node, started with npx, and imported with its types checked under strict. The registry is
+// only asked for what the local npm cache lacks, and better-sqlite3's native build is taken from
+// this checkout's install (same version, same Node) rather than compiled again, which would take a
+// minute.
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -37,7 +38,7 @@ await server.close()
 
 t.test('packed, installed on this Node without an engine warning, started with npx, imported with types', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-package-'))
-  const packed = JSON.parse((await npm(['pack', '--json', '--pack-destination', dir], root)).stdout) as [{ filename: string, files: { path: string }[] }]
+  const packed = JSON.parse((await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root)).stdout) as [{ filename: string, files: { path: string }[] }]
   const files = packed[0].files.map(file => file.path)
   for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/portkey-mock.js', 'fixtures/builtin.yaml', 'fixtures/builtin.json', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'openapi/openapi.json', 'migrations/001.do.init.sql']) {
     t.ok(files.includes(needed), `ships ${needed}`)

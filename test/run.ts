@@ -1,7 +1,11 @@
 // `npm test`: the whole suite under tap, then one closing line `N passed, N failed` taken from tap's
 // own counts (CI reads that line, not tap's summary). Exits non-zero on any failure.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+
+// Built once, first: the tests of the package and of the image's layout run the built program, and
+// none of them may rebuild it while another reads it.
+execFileSync('npm', ['run', 'build', '--silent'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' })
 
 const tap = fileURLToPath(new URL('../node_modules/.bin/tap', import.meta.url))
 const child = spawn(tap, ['--reporter=tap', ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'inherit'] })
