@@ -24,9 +24,12 @@ ENV NODE_ENV=production \
     PORTKEY_MOCK_PORT=8788
 WORKDIR /app
 # The app's files stay root-owned and read-only to the process; only /data is writable. The program
-# is one bundled file: of the dependencies it loads only better-sqlite3 (native) with its loader, and
-# the YAML parser for a YAML fixture.
-COPY --from=build /app/node_modules/better-sqlite3 ./node_modules/better-sqlite3
+# is one bundled file: of the dependencies it loads only better-sqlite3 (its JavaScript and the built
+# addon, not the SQLite sources and object files it was built from) with its loader, and the YAML
+# parser for a YAML fixture.
+COPY --from=build /app/node_modules/better-sqlite3/package.json ./node_modules/better-sqlite3/
+COPY --from=build /app/node_modules/better-sqlite3/lib ./node_modules/better-sqlite3/lib
+COPY --from=build /app/node_modules/better-sqlite3/build/Release/better_sqlite3.node ./node_modules/better-sqlite3/build/Release/
 COPY --from=build /app/node_modules/bindings ./node_modules/bindings
 COPY --from=build /app/node_modules/file-uri-to-path ./node_modules/file-uri-to-path
 COPY --from=build /app/node_modules/yaml ./node_modules/yaml
