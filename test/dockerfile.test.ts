@@ -6,7 +6,7 @@ import { basename, join, relative } from 'node:path'
 import { DockerfileParser, type Instruction } from 'dockerfile-ast'
 import { validate } from 'dockerfile-utils'
 import t from 'tap'
-import { build, DEV, listen } from './helper.js'
+import { build, DEV, listen, listeningUrl } from './helper.js'
 
 const root = new URL('..', import.meta.url).pathname
 
@@ -95,15 +95,7 @@ t.test('the runtime stage holds only what the program loads, and that is enough 
   const program = named(final, 'CMD')[0].getArgumentsContent()!
   const child = spawn(process.execPath, [...(JSON.parse(program) as string[]).slice(1), '--host', '127.0.0.1', '--port', '0', '--seed', 'fixtures/builtin.yaml'], { cwd: image, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { child.kill('SIGKILL') })
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = ''
-    child.stdout.setEncoding('utf8').on('data', chunk => {
-      stdout += chunk
-      const listening = /listening on (http:\/\/\S+)/.exec(stdout)
-      if (listening) resolve(listening[1])
-    })
-    child.on('exit', code => reject(new Error(`the program exited (${code}) before it listened`)))
-  })
+  const url = await listeningUrl(child)
   const keys = await fetch(`${url}/v1/api-keys`, { headers: { 'x-portkey-api-key': DEV.admin } })
   t.equal(keys.status, 200, 'it serves the fixture it was given')
   t.equal((await fetch(`${url}/openapi.json`)).status, 200, 'and the contract')

@@ -3,16 +3,13 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import t from 'tap'
-import { build, call, DEV, SEED } from './helper.js'
+import { build, call, DEV, listeningUrl, SEED } from './helper.js'
 
 const headers = { 'x-portkey-api-key': DEV.admin, 'content-type': 'application/json' }
 
 async function startServer (db: string) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--port', '0', '--db', db, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let out = ''
-  child.stdout.setEncoding('utf8').on('data', chunk => { out += chunk })
-  while (!/listening on (\S+)/.test(out)) await once(child.stdout, 'data')
-  return { child, url: /listening on (\S+)/.exec(out)![1] }
+  return { child, url: await listeningUrl(child) }
 }
 
 const createKey = (url: string, i: number) => fetch(`${url}/v1/api-keys/workspace/service`, {

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { Portkey } from 'portkey-ai'
 import type { Test } from 'tap'
@@ -101,4 +102,17 @@ export async function answersOf (app: FastifyInstance, secret = DEV.admin, works
     answers.push((await app.inject({ url, headers: { 'x-portkey-api-key': secret } })).body)
   }
   return answers
+}
+
+/** The URL a started server's banner gives (`listening on …`); fails if the process exits first. */
+export function listeningUrl (child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stdout = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      const listening = /listening on (http:\/\/\S+)/.exec(stdout)
+      if (listening) resolve(listening[1])
+    })
+    child.on('exit', code => reject(new Error(`the server exited (${code}) before it listened`)))
+  })
 }

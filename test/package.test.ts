@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { listeningUrl } from './helper.js'
 
 const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
@@ -59,10 +60,7 @@ t.test('packed, installed on this Node without an engine warning, started with n
   // parser where the package installed them.
   const bin = spawn(join(project, 'node_modules/.bin/portkey-mock'), ['--port', '0', '--seed', 'node_modules/portkey-mock/fixtures/builtin.yaml'], { cwd: project, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { bin.kill('SIGKILL') })
-  let banner = ''
-  bin.stdout.setEncoding('utf8').on('data', chunk => { banner += chunk })
-  while (!/listening on (http:\/\/\S+)/.test(banner)) await once(bin.stdout, 'data')
-  const url = /listening on (http:\/\/\S+)/.exec(banner)![1]
+  const url = await listeningUrl(bin)
   const keys = await fetch(`${url}/v1/api-keys`, { headers: { 'x-portkey-api-key': 'admin-dev-key-portkey-mock-000001' } })
   t.equal(keys.status, 200, 'the installed bin serves the seed it was given')
   t.ok((await keys.json() as { total: number }).total > 0)

@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import t from 'tap'
-import { DEV } from './helper.js'
+import { DEV, listeningUrl } from './helper.js'
 
 const server = ['--import', 'tsx', 'src/server.ts']
 const env = { ...process.env, PORTKEY_MOCK_LOG_LEVEL: 'info' }
@@ -22,8 +22,7 @@ t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits
   t.teardown(() => { child.kill('SIGKILL') })
   let stdout = ''
   child.stdout.setEncoding('utf8').on('data', chunk => { stdout += chunk })
-  while (!/listening on (http:\/\/\S+)/.test(stdout)) await once(child.stdout, 'data')
-  const url = /listening on (http:\/\/\S+)/.exec(stdout)![1]
+  const url = await listeningUrl(child)
   for (const secret of Object.values(DEV)) t.match(stdout, secret, 'the banner shows each dev key')
 
   const health = await fetch(`${url}/__mock/health`)
