@@ -188,19 +188,19 @@ function emitExtension ([base, more, ...rest]: Schema[], where: string, componen
   checkKeywords(more, ['type', 'properties', 'required'], where)
   const name = refName(base.$ref, 'schemas')
   const target = components[name]
-  if (target.type !== 'object' || target.properties === undefined || 'additionalProperties' in target) {
-    throw new Error(`${where}: allOf extends only an object schema with properties`)
+  if (target.type !== 'object' || target.properties === undefined || !Array.isArray(target.required) || 'additionalProperties' in target || more.properties === undefined) {
+    throw new Error(`${where}: allOf extends only an object schema with properties and required ones, by properties`)
   }
-  const overlap = Object.keys(more.properties ?? {}).filter(field => field in (target.properties as Schema))
+  const overlap = Object.keys(more.properties as Schema).filter(field => field in (target.properties as Schema))
   if (overlap.length > 0) throw new Error(`${where}: allOf restates ${overlap.join(', ')} of ${name}`)
-  const { type, entries } = emitObject(more, where, components)
-  const [properties, required = 'required: []'] = entries
+  const { type, entries: [properties] } = emitObject(more, where, components)
+  const required = [`...${name}.required`, ...((more.required ?? []) as string[]).map(quote)]
   return {
     type: type.replace(/\}>$/, `} & (typeof ${name})['properties']>`),
     value: object([
       'type: \'object\'',
       properties.replace(/^properties: \{/, `properties: {\n  ...${name}.properties,`),
-      required.replace(/^required: \[/, `required: [...${name}.required, `),
+      `required: [${required.join(', ')}]`,
     ]),
   }
 }
