@@ -1,13 +1,13 @@
 // A stand-in server for the benchmark: the built app (dist/), configured as shipped (the log at
-// `info`, on stdout), on a store (DB, in memory by default) holding the seed plus KEYS more keys
-// (JOURNAL: the journal's size, 0 for none), listening on a free loopback port. Plain JavaScript on
-// purpose: it runs under bare node, so its memory is the app's own. Prints its URL on a line of its
-// own on stdout, among the log's.
+// `info`, on stdout), on a store (DB, in memory by default) holding the seed plus KEYS more keys,
+// listening on a free loopback port. Plain JavaScript on purpose: it runs under bare node, so its
+// memory is the app's own. Prints its URL on a line of its own on stdout, among the log's.
 //
-// UNJOURNALLED=1 adds a second app to the process, alike but without a journal, and prints its URL on
-// the next line (its store in memory). Processes started alike differ by up to 20% in rate on these machines (measured: six
-// identical servers, pinned to one core, 39k-48k req/s), so the journal's cost is measured between two
-// apps of one process, not between two processes.
+// JOURNALS: the journal's size, 1000 by default, 0 for none; a list (`1000,0`) serves one app per
+// size in this process, built in that order (each after the first in memory), and prints their URLs
+// a line each. Processes started alike differ by up to 20% in rate on these machines (measured: six
+// identical servers, pinned to one core, 39k-48k req/s), so the journal's cost is measured between
+// two apps of one process, not between two processes.
 import { createHash } from 'node:crypto'
 import { buildApp } from '../dist/app.js'
 import { defaultConfig } from '../dist/config.js'
@@ -43,5 +43,5 @@ async function serve (journalSize, file) {
   return await app.listen({ host: '127.0.0.1', port: 0 })
 }
 
-process.stdout.write(`${await serve(Number(process.env.JOURNAL ?? 1000), process.env.DB ?? ':memory:')}\n`)
-if (process.env.UNJOURNALLED === '1') process.stdout.write(`${await serve(0, ':memory:')}\n`)
+const sizes = (process.env.JOURNALS ?? '1000').split(',').map(Number)
+for (const [i, size] of sizes.entries()) process.stdout.write(`${await serve(size, i === 0 ? process.env.DB ?? ':memory:' : ':memory:')}\n`)
