@@ -38,7 +38,7 @@ t.test('every acknowledged write survives a SIGKILL mid-write, and the store sta
   const present = new Set(all.data.map(k => k.id))
   t.ok(acknowledged.every(id => present.has(id)), `all ${acknowledged.length} acknowledged creates are there`)
   t.equal(all.total, all.data.length, 'total agrees with the rows')
-  const keysWithoutSecret = store.prepare('SELECT count(*) FROM api_keys k WHERE NOT EXISTS (SELECT 1 FROM api_key_secrets s WHERE s.api_key_id = k.id)').pluck().get()
+  const keysWithoutSecret = store.prepare('SELECT count(*) FROM api_keys WHERE key_hash IS NULL').pluck().get()
   t.equal(keysWithoutSecret, 0, 'no key was stored without its secret')
   const tallied = store.prepare('SELECT sum(total) FROM api_key_tallies').pluck().get()
   const counted = store.prepare('SELECT count(*) FROM api_keys').pluck().get()

@@ -1,9 +1,12 @@
 import t from 'tap'
 import fc from 'fast-check'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { migrate, openDatabase } from '../src/db/open.js'
 import { parseColumn } from '../src/db/table.js'
-import { PAGE_STATEMENTS } from '../src/resources/api-keys/repository.js'
+import { ApiKeyRepository, PAGE_STATEMENTS } from '../src/resources/api-keys/repository.js'
+import { hashSecret } from '../src/secrets.js'
 import { addKey, build, call, DEV, SEED } from './helper.js'
 
 t.test('a file database keeps every key across a restart', async t => {
@@ -43,6 +46,31 @@ t.test('migrations are tracked in user_version, applied once, and a newer databa
   db.pragma(`user_version = ${Number(version) + 1}`)
   db.close()
   t.throws(() => openDatabase(path), /newer than this portkey-mock knows/)
+})
+
+t.test('migration 9 moves each key\'s current secret into its row and keeps a secret in transition until its end', async t => {
+  const db = new Database(':memory:')
+  t.teardown(() => db.close())
+  const migrations = new URL('../migrations/', import.meta.url)
+  for (const file of readdirSync(migrations).sort().slice(0, 8)) db.exec(readFileSync(new URL(file, migrations), 'utf8'))
+  db.pragma('user_version = 8')
+  db.exec(`INSERT INTO organisations (id, name, created_at) VALUES ('o', 'Org', 0);
+    INSERT INTO api_keys (id, organisation_id, type, name, masked_key, status, creation_mode, created_at, last_updated_at)
+    VALUES ('settled', 'o', 'organisation-service', 'Settled', 'm', 'active', 'api', 0, 0),
+           ('rotated', 'o', 'organisation-service', 'Rotated', 'm', 'active', 'api', 0, 0)`)
+  const insertSecret = db.prepare('INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, ?, 0)')
+  insertSecret.run(hashSecret('settled'), 'settled', null)
+  insertSecret.run(hashSecret('rotated-old'), 'rotated', 1_000)
+  insertSecret.run(hashSecret('rotated-new'), 'rotated', null)
+  migrate(db)
+
+  const keys = new ApiKeyRepository(db)
+  t.equal(keys.findBySecret(hashSecret('settled'), 500)?.id, 'settled')
+  t.equal(keys.findBySecret(hashSecret('rotated-new'), 500)?.secret_expires_at, null, 'the current secret never lapses')
+  t.equal(keys.findBySecret(hashSecret('rotated-old'), 500)?.secret_expires_at, 1_000, 'the retired one keeps its transition end')
+  t.equal(keys.findBySecret(hashSecret('rotated-old'), 1_000), undefined, 'and stops there')
+  t.equal(keys.transitionEnd('rotated', 500), 1_000)
+  t.same(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'api_key_secrets'").all(), [], 'the old table is gone')
 })
 
 t.test('each page statement of the repository walks an index: no sort, no scan, whatever the store holds', async t => {

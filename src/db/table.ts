@@ -22,6 +22,8 @@ export interface View<T> {
 export interface Table<T> extends View<T> {
   /** `INSERT` of every column, from the named parameters encode() gives. */
   readonly insert: string
+  /** `INSERT` of every column and of `extra`, columns the record does not hold, each from the named parameter of its name. */
+  insertWith (extra: readonly string[]): string
   /** `UPDATE` of every column but the unchanging ones, for the row whose `key` matches. */
   update (unchanging: readonly (keyof T & string)[], key: keyof T & string): string
   encode (record: T): Record<string, unknown>
@@ -43,9 +45,14 @@ export function table<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind })
   const read = view<T>(name, kinds)
   const { columns } = read
   const isJson = columns.map(column => kinds[column] === 'json')
+  const insertWith = (extra: readonly string[]): string => {
+    const all = [...columns, ...extra]
+    return `INSERT INTO ${name} (${all.join(', ')}) VALUES (${all.map(c => `@${c}`).join(', ')})`
+  }
   return {
     ...read,
-    insert: `INSERT INTO ${name} (${columns.join(', ')}) VALUES (${columns.map(c => `@${c}`).join(', ')})`,
+    insert: insertWith([]),
+    insertWith,
     update: (unchanging, key) =>
       `UPDATE ${name} SET ${columns.filter(c => !unchanging.includes(c)).map(c => `${c} = @${c}`).join(', ')} WHERE ${key} = @${key}`,
     encode (record) {

@@ -47,13 +47,12 @@ export class ApiKeyRepository {
   readonly #totalOfOrganisation
   readonly #totalOfWorkspace
   readonly #insert
-  readonly #insertSecret
+  readonly #setSecret
   readonly #update
   readonly #delete
   readonly #transitionEnd
-  readonly #retireSecrets
+  readonly #retireSecret
   readonly #forgetSecrets
-  readonly #insertWithSecret
   readonly #countInWorkspace
   readonly #deleteInWorkspace
   readonly #deleteOfMember
@@ -63,19 +62,22 @@ export class ApiKeyRepository {
 
   constructor (db: Db) {
     this.#findById = db.prepare<[string], Row>(`${table.select} WHERE id = ?`).raw()
-    this.#findBySecret = db.prepare<[Buffer, number], [string, ApiKeyType, string, string | null, string, number | null, number | null]>(`
-      SELECT k.id, k.type, k.organisation_id, k.workspace_id, k.scopes, k.expires_at, s.expires_at
-      FROM api_key_secrets s JOIN api_keys k ON k.id = s.api_key_id
-      WHERE s.key_hash = ? AND (s.expires_at IS NULL OR s.expires_at > ?)`).raw()
+    // A key's current secret is in its own row; a secret a rotation retired, in a table of its own
+    // until its transition ends.
+    this.#findBySecret = db.prepare<[Buffer, Buffer, number], [string, ApiKeyType, string, string | null, string, number | null, number | null]>(`
+      SELECT id, type, organisation_id, workspace_id, scopes, expires_at, NULL FROM api_keys WHERE key_hash = ?
+      UNION ALL
+      SELECT k.id, k.type, k.organisation_id, k.workspace_id, k.scopes, k.expires_at, r.expires_at
+      FROM api_key_retired_secrets r JOIN api_keys k ON k.id = r.api_key_id
+      WHERE r.key_hash = ? AND r.expires_at > ?`).raw()
     this.#pageOfOrganisation = db.prepare<[string, string, string, string, number, number], Row>(PAGE_STATEMENTS.ofOrganisation).raw()
     this.#pageOfWorkspace = db.prepare<[string, string, string, string, number, number], Row>(PAGE_STATEMENTS.ofWorkspace).raw()
     this.#totalOfOrganisation = db.prepare<[string, string, string, string], number>(
       'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND type IN (?, ?, ?)').pluck()
     this.#totalOfWorkspace = db.prepare<[string, string, string, string, string], number>(
       'SELECT coalesce(sum(total), 0) FROM api_key_tallies WHERE organisation_id = ? AND workspace_id = ? AND type IN (?, ?, ?)').pluck()
-    this.#insert = db.prepare<Record<string, unknown>>(table.insert)
-    this.#insertSecret = db.prepare<[Buffer, string, number]>(
-      'INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, ?)')
+    this.#insert = db.prepare<Record<string, unknown>>(table.insertWith(['key_hash']))
+    this.#setSecret = db.prepare<[Buffer, string]>('UPDATE api_keys SET key_hash = ? WHERE id = ?')
     this.#update = db.prepare<Record<string, unknown>>(table.update(OWNERSHIP, 'id'))
     this.#delete = db.prepare<[string]>('DELETE FROM api_keys WHERE id = ?')
     this.#countInWorkspace = db.prepare<[string, string], number>(
@@ -86,18 +88,15 @@ export class ApiKeyRepository {
       'SELECT count(*) FROM api_keys WHERE defaults_config_id IN (?, ?) AND organisation_id = ?').pluck()
     this.#deleteOfMember = db.prepare<[string, string]>("DELETE FROM api_keys WHERE workspace_id = ? AND user_id = ? AND type = 'workspace-user'")
     this.#transitionEnd = db.prepare<[string, number], number>(
-      'SELECT max(expires_at) FROM api_key_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
-    this.#retireSecrets = db.prepare<[number, string]>('UPDATE api_key_secrets SET expires_at = ? WHERE api_key_id = ? AND expires_at IS NULL')
-    this.#forgetSecrets = db.prepare<[string, number]>('DELETE FROM api_key_secrets WHERE api_key_id = ? AND expires_at <= ?')
+      'SELECT max(expires_at) FROM api_key_retired_secrets WHERE api_key_id = ? AND expires_at > ?').pluck()
+    this.#retireSecret = db.prepare<[number, string]>(`INSERT INTO api_key_retired_secrets (key_hash, api_key_id, expires_at)
+      SELECT key_hash, id, ? FROM api_keys WHERE id = ? AND key_hash IS NOT NULL`)
+    this.#forgetSecrets = db.prepare<[string, number]>('DELETE FROM api_key_retired_secrets WHERE api_key_id = ? AND expires_at <= ?')
     // Transactions are built once, like the statements: building one is dearer than running it.
-    this.#insertWithSecret = db.transaction((key: ApiKey, keyHash: Buffer) => {
-      this.#insert.run(table.encode(key))
-      this.#insertSecret.run(keyHash, key.id, key.created_at)
-    })
     this.#rotate = db.transaction((key: ApiKey, keyHash: Buffer, transitionEnd: number) => {
       this.#forgetSecrets.run(key.id, key.last_updated_at)
-      this.#retireSecrets.run(transitionEnd, key.id)
-      this.#insertSecret.run(keyHash, key.id, key.last_updated_at)
+      this.#retireSecret.run(transitionEnd, key.id)
+      this.#setSecret.run(keyHash, key.id)
       this.#update.run(table.encode(key))
     })
   }
@@ -108,7 +107,7 @@ export class ApiKeyRepository {
 
   /** The key a secret authenticates as at `now`, whatever the key's own status. */
   findBySecret (keyHash: Buffer, now: number): Credential | undefined {
-    const row = this.#findBySecret.get(keyHash, now)
+    const row = this.#findBySecret.get(keyHash, keyHash, now)
     if (!row) return undefined
     const [id, type, organisationId, workspaceId, scopes, expiresAt, secretExpiresAt] = row
     return {
@@ -179,8 +178,10 @@ export class ApiKeyRepository {
     this.#rotate(key, keyHash, transitionEnd)
   }
 
-  /** Stores a new key with the digest of its secret, together or not at all. */
+  /** Stores a new key with the digest of its secret, in one statement. */
   insert (key: ApiKey, keyHash: Buffer): void {
-    this.#insertWithSecret(key, keyHash)
+    const parameters = table.encode(key)
+    parameters.key_hash = keyHash
+    this.#insert.run(parameters)
   }
 }
