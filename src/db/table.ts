@@ -29,9 +29,16 @@ export interface Table<T> extends View<T> {
   encode (record: T): Record<string, unknown>
 }
 
-export function view<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind }): View<T> {
+type Kinds<T> = { [K in keyof T]-?: ColumnKind }
+
+const columnsOf = <T>(kinds: Kinds<T>) => {
   const columns = Object.keys(kinds) as (keyof T & string)[]
-  const decode = decoder<T>(columns, columns.map(column => kinds[column] === 'json'))
+  return { columns, isJson: columns.map(column => kinds[column] === 'json') }
+}
+
+export function view<T> (name: string, kinds: Kinds<T>): View<T> {
+  const { columns, isJson } = columnsOf(kinds)
+  const decode = literal<unknown[], T>('decode', 'row', columns, (_, i) => isJson[i] ? `row[${i}] === null ? null : parse(row[${i}])` : `row[${i}]`)
   return {
     name,
     columns,
@@ -41,28 +48,20 @@ export function view<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind }):
   }
 }
 
-export function table<T> (name: string, kinds: { [K in keyof T]-?: ColumnKind }): Table<T> {
-  const read = view<T>(name, kinds)
-  const { columns } = read
-  const isJson = columns.map(column => kinds[column] === 'json')
+export function table<T> (name: string, kinds: Kinds<T>): Table<T> {
+  const { columns, isJson } = columnsOf(kinds)
   const insertWith = (extra: readonly string[]): string => {
     const all = [...columns, ...extra]
     return `INSERT INTO ${name} (${all.join(', ')}) VALUES (${all.map(c => `@${c}`).join(', ')})`
   }
   return {
-    ...read,
+    ...view<T>(name, kinds),
     insert: insertWith([]),
     insertWith,
     update: (unchanging, key) =>
       `UPDATE ${name} SET ${columns.filter(c => !unchanging.includes(c)).map(c => `${c} = @${c}`).join(', ')} WHERE ${key} = @${key}`,
-    encode (record) {
-      const parameters: Record<string, unknown> = {}
-      for (let i = 0; i < columns.length; i++) {
-        const value = record[columns[i]]
-        parameters[columns[i]] = isJson[i] && value !== null ? JSON.stringify(value) : value
-      }
-      return parameters
-    },
+    encode: literal<T, Record<string, unknown>>('encode', 'record', columns,
+      (column, i) => isJson[i] ? `record.${column} === null ? null : JSON.stringify(record.${column})` : `record.${column}`),
   }
 }
 
@@ -94,16 +93,18 @@ function deepFreeze<T> (value: T): T {
   return value
 }
 
-// A row's decoder is written out as one object literal, so every record of a table has one shape
-// from its birth; filling an empty object field by field costs twice as much (1.5 µs more a key).
-// The column names are the table's own declaration, checked to be plain identifiers.
-function decoder<T> (columns: readonly string[], isJson: readonly boolean[]): (row: unknown[]) => T {
+// A row's decoder and a record's encoder are each written out as one object literal, field by
+// field: every object made has one shape from its birth, and every field is read by its name.
+// Filling an empty object field by field cost a key's decode 1.5 µs more; reading fields by computed
+// names cost its encode 1.2 µs more (1.6 against 0.4 µs). The column names are the table's own
+// declaration, checked to be plain identifiers.
+function literal<In, Out> (name: string, parameter: string, columns: readonly string[], valueOf: (column: string, i: number) => string): (input: In) => Out {
   const fields = columns.map((column, i) => {
     if (!/^[a-z_][a-z0-9_]*$/.test(column)) throw new Error(`not a column name: ${column}`)
-    return isJson[i] ? `${column}: row[${i}] === null ? null : parse(row[${i}])` : `${column}: row[${i}]`
+    return `${column}: ${valueOf(column, i)}`
   })
   // eslint-disable-next-line no-new-func
-  return new Function('parse', `return function decode (row) { return { ${fields.join(', ')} } }`)(parseColumn)
+  return new Function('parse', `return function ${name} (${parameter}) { return { ${fields.join(', ')} } }`)(parseColumn)
 }
 
 /** What a repository of one table does the same way for every resource: write a record, by its id. */
