@@ -25,7 +25,7 @@ const callerOf = (key: Credential): Caller => ({
   type: key.type,
   organisationId: key.organisation_id,
   workspaceId: key.workspace_id,
-  scopes: new Set(key.scopes),
+  scopes: key.scopes,
 })
 
 // Authentication remembered, per connection of the store: a caller found for a secret is kept until

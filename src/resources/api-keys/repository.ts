@@ -1,6 +1,5 @@
 import type { Db } from '../../db/open.js'
 import { LIMIT_OFFSET } from '../../db/paged.js'
-import { parseColumn } from '../../db/table.js'
 import { apiKeysTable as table, OWNERSHIP, type ApiKey, type ApiKeyType } from './model.js'
 
 type Row = unknown[]
@@ -20,10 +19,26 @@ export interface Credential {
   type: ApiKeyType
   organisation_id: string
   workspace_id: string | null
-  scopes: string[]
+  scopes: ReadonlySet<string>
   expires_at: number | null
   /** When the secret stops authenticating: the end of a rotation's transition, or never. */
   secret_expires_at: number | null
+}
+
+// The set of a key's scopes, kept by key and handed out again while the key's text of them is the
+// same (callers only ask `has` of it): after any write each request authenticates afresh, and
+// parsing the admin key's 1.4 KB of scopes into a new set made its lookup 5.2 µs instead of 1.5.
+// Found by the key's id, not by the text, whose hash alone costs 1.8 µs.
+const SCOPE_SETS = 1024
+const scopeSets = new Map<string, { text: string, scopes: ReadonlySet<string> }>()
+
+function scopesOf (id: string, text: string): ReadonlySet<string> {
+  const known = scopeSets.get(id)
+  if (known !== undefined && known.text === text) return known.scopes
+  if (known === undefined && scopeSets.size === SCOPE_SETS) scopeSets.clear()
+  const scopes = new Set(JSON.parse(text) as string[])
+  scopeSets.set(id, { text, scopes })
+  return scopes
 }
 
 // The list statements take exactly three types, so that one prepared statement serves every caller;
@@ -111,7 +126,7 @@ export class ApiKeyRepository {
     if (!row) return undefined
     const [id, type, organisationId, workspaceId, scopes, expiresAt, secretExpiresAt] = row
     return {
-      id, type, organisation_id: organisationId, workspace_id: workspaceId, scopes: parseColumn(scopes) as string[],
+      id, type, organisation_id: organisationId, workspace_id: workspaceId, scopes: scopesOf(id, scopes),
       expires_at: expiresAt, secret_expires_at: secretExpiresAt,
     }
   }
