@@ -37,6 +37,19 @@ const REMEMBERED = 1024
 interface Remembered { changes: number, callers: Map<string, { caller: Caller, until: number }> }
 const remembered = new WeakMap<object, Remembered>()
 
+// What a secret hashes to is kept apart from the callers, and never forgotten for a write: a request
+// after one looks its key up again without hashing anew (2.5 µs of a create's ~118 in place).
+const digests = new Map<string, Buffer>()
+
+function digestOf (secret: string): Buffer {
+  let digest = digests.get(secret)
+  if (digest === undefined) {
+    if (digests.size >= REMEMBERED) digests.clear()
+    digests.set(secret, digest = hashSecret(secret))
+  }
+  return digest
+}
+
 function callerFor (store: Store, secret: string, now: number): Caller | undefined {
   let memo = remembered.get(store.db)
   if (memo === undefined) remembered.set(store.db, memo = { changes: -1, callers: new Map() })
@@ -47,7 +60,7 @@ function callerFor (store: Store, secret: string, now: number): Caller | undefin
   }
   const known = memo.callers.get(secret)
   if (known !== undefined && now < known.until) return known.caller
-  const key = store.apiKeys.findBySecret(hashSecret(secret), now)
+  const key = store.apiKeys.findBySecret(digestOf(secret), now)
   if (!key || isExpired(key, now)) return undefined
   const caller = callerOf(key)
   memo.callers.set(secret, { caller, until: Math.min(key.expires_at ?? Infinity, key.secret_expires_at ?? Infinity) })
