@@ -89,6 +89,17 @@ t.test('what authentication remembers never outlives a change: narrowed scopes, 
   t.equal((await call(app, created.secret, { url: `/api-keys/${created.id}` })).status, 401, 'a key the restored image never had: refused')
 })
 
+t.test('two apps from one seed hold the same key apart: narrowing its scopes in one leaves the other\'s', async t => {
+  const [first, second] = [await build(t), await build(t)]
+  for (let round = 0; round < 2; round++) {
+    t.equal((await call(first, DEV.admin, { method: 'PUT', url: `/api-keys/${SEED.apiKeys.admin}`, payload: { scopes: ['organisation_service_api_keys.read'] } })).status, round === 0 ? 200 : 403,
+      round === 0 ? 'the admin narrows its own scopes in the first app' : 'and may no longer update there')
+    t.equal((await call(second, DEV.admin, { url: `/api-keys/${SEED.apiKeys.admin}` })).status, 200, 'the second app\'s admin reads as before')
+    t.equal((await call(second, DEV.admin, { url: '/api-keys' })).status, 200, 'and lists as before')
+    t.equal((await call(first, DEV.admin, { url: '/api-keys' })).status, 403, 'the first app\'s admin may not list')
+  }
+})
+
 t.test('logs never carry a secret or the auth header, even at trace level', async t => {
   const stream = new PassThrough()
   let logs = ''
