@@ -146,18 +146,25 @@ function emit (schema: Schema, where: string, components: Record<string, Schema>
   }
 }
 
-/** An object's properties as a type and as the entries of its schema; those not present may be absent. */
-function properties (fields: [name: string, emitted: Emitted, present: boolean][]): { type: string, entries: string[] } {
-  const required = fields.filter(([, , present]) => present).map(([name]) => name)
-  const lines = (line: (field: typeof fields[number]) => string) => `{\n${fields.map(field => `  ${key(field[0])}: ${indent(line(field), '  ')},`).join('\n')}\n}`
+/**
+ * An object's properties as a type and as the entries of its schema; those not present may be absent.
+ * With a base (a component object schema), the base's properties and required ones come first, spread.
+ */
+function properties (fields: [name: string, emitted: Emitted, present: boolean][], base?: string): { type: string, entries: string[] } {
+  const required = [...base === undefined ? [] : [`...${base}.required`], ...fields.filter(([, , present]) => present).map(([name]) => quote(name))]
+  const lines = (line: (field: typeof fields[number]) => string, spread: string[] = []) =>
+    `{\n${[...spread, ...fields.map(field => `${key(field[0])}: ${indent(line(field), '  ')},`)].map(entry => `  ${entry}`).join('\n')}\n}`
   return {
-    type: `TObject<${lines(([, { type }, present]) => present ? type : `TOptional<${type}>`)}>`,
-    entries: [`properties: ${lines(([, { value }]) => value)}`, ...required.length ? [`required: ${literal(required)}`] : []],
+    type: `TObject<${lines(([, { type }, present]) => present ? type : `TOptional<${type}>`)}${base === undefined ? '' : ` & (typeof ${base})['properties']`}>`,
+    entries: [
+      `properties: ${lines(([, { value }]) => value, base === undefined ? [] : [`...${base}.properties,`])}`,
+      ...required.length ? [`required: [${required.join(', ')}]`] : [],
+    ],
   }
 }
 
-// An object schema's type, and the entries of its value but `type`.
-function emitObject (schema: Schema, where: string, components: Record<string, Schema>): { type: string, entries: string[] } {
+// An object schema's type, and the entries of its value but `type`; with a base, as properties() says.
+function emitObject (schema: Schema, where: string, components: Record<string, Schema>, base?: string): { type: string, entries: string[] } {
   checkKeywords(schema, ['type', 'properties', 'required', 'additionalProperties'], where)
   const fields = (schema.properties ?? {}) as Record<string, Schema>
   const required = new Set((schema.required ?? []) as string[])
@@ -174,7 +181,7 @@ function emitObject (schema: Schema, where: string, components: Record<string, S
     return { type: `TUnsafe<Record<string, Static<${values.type}>>>`, entries: [`additionalProperties: ${values.value}`] }
   }
   if (extra !== undefined && typeof extra !== 'boolean') throw new Error(`${where}: additionalProperties with properties is not translated`)
-  const emitted = properties(Object.entries(fields).map(([name, property]) => [name, emit(property, `${where}.${name}`, components), required.has(name)]))
+  const emitted = properties(Object.entries(fields).map(([name, property]) => [name, emit(property, `${where}.${name}`, components), required.has(name)]), base)
   return { type: emitted.type, entries: [...emitted.entries, ...typeof extra === 'boolean' ? [`additionalProperties: ${extra}`] : []] }
 }
 
@@ -193,16 +200,8 @@ function emitExtension ([base, more, ...rest]: Schema[], where: string, componen
   }
   const overlap = Object.keys(more.properties as Schema).filter(field => field in (target.properties as Schema))
   if (overlap.length > 0) throw new Error(`${where}: allOf restates ${overlap.join(', ')} of ${name}`)
-  const { type, entries: [properties] } = emitObject(more, where, components)
-  const required = [`...${name}.required`, ...((more.required ?? []) as string[]).map(quote)]
-  return {
-    type: type.replace(/\}>$/, `} & (typeof ${name})['properties']>`),
-    value: object([
-      'type: \'object\'',
-      properties.replace(/^properties: \{/, `properties: {\n  ...${name}.properties,`),
-      `required: [${required.join(', ')}]`,
-    ]),
-  }
+  const { type, entries } = emitObject(more, where, components, name)
+  return { type, value: object(['type: \'object\'', ...entries]) }
 }
 
 const indent = (text: string, by: string): string => text.split('\n').join(`\n${by}`)
