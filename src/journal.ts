@@ -41,10 +41,13 @@ export interface Recorded {
 // Entries are kept as UTF-8 bytes in one ring buffer, not as objects: objects kept past a young-
 // generation collection are copied into the old generation, and kept by the thousand those copies
 // cost a read ~12% of its rate (measured: the hook without the keeping costs nothing); buffers made
-// and freed as it goes cost collections too. Each entry is two writes: its short texts as one
-// string, sliced by their lengths in UTF-16 units when read, and the answer. Numbers sit in typed
-// arrays, one slot an entry, in a ring of the journal's size.
-const TEXTS = 6 // method, url, api key id, operation id, headers, body; then the answer
+// and freed as it goes cost collections too. Each entry is two writes: its url and body as one
+// string, sliced by the url's length in UTF-16 units when read, and the answer. Texts that repeat
+// from request to request are kept by reference instead, since they are long-lived already: the
+// method (Node's own), the caller's key id (its cached credential's), the operation id (the route's)
+// and the header text (built again only when a request's header lines differ from the last one's).
+// Numbers sit in typed arrays, one slot an entry, in a ring of the journal's size.
+const SHARED = 4 // method, api key id, operation id, headers
 const NUMBERS = 4 // id, at, status, duration
 
 export class Journal {
@@ -52,31 +55,33 @@ export class Journal {
   // is kept is always [start of the oldest, #end), at most maxBytes; an entry never wraps.
   readonly #starts: Float64Array
   #end = 0
-  /** Bytes of the short texts, then of the answer. */
+  /** Bytes of the url and body, then of the answer. */
   readonly #bytes: Int32Array
-  /** Length of each short text in UTF-16 units, -1 for null. */
+  /** Length of the url in UTF-16 units, then of the body, -1 for none. */
   readonly #lengths: Int32Array
   readonly #numbers: Float64Array
+  readonly #shared: (string | null)[]
   #ring: Buffer | undefined
   /** The bytes of an entry larger than the whole ring, kept alone until the next. */
   #alone: Buffer | undefined
   #oldest = 0
   #count = 0
   #next = 1
+  #lastLines: readonly string[] = []
+  #lastHeaders = ''
 
   constructor (readonly size: number, readonly maxBytes = MAX_BYTES) {
     this.#starts = new Float64Array(size)
     this.#bytes = new Int32Array(size * 2)
-    this.#lengths = new Int32Array(size * TEXTS)
+    this.#lengths = new Int32Array(size * 2)
     this.#numbers = new Float64Array(size * NUMBERS)
+    this.#shared = new Array<string | null>(size * SHARED).fill(null)
   }
 
   record (entry: Recorded): void {
     if (this.size === 0) return
     const body = isObject(entry.body) ? JSON.stringify(entry.body) : null
-    const texts = [entry.method, entry.url, entry.apiKeyId, entry.operationId, headerText(entry.headers), body]
-    let head = ''
-    for (const text of texts) if (text !== null) head += text
+    const head = body === null ? entry.url : entry.url + body
     // Room for the most the texts can take (UTF-8 takes at most three bytes a UTF-16 unit), counted
     // exactly only where that would not fit: counting is a pass over the answer, writing another.
     let start = this.#end
@@ -105,12 +110,26 @@ export class Journal {
     this.#end = end
     this.#bytes[slot * 2] = headBytes
     this.#bytes[slot * 2 + 1] = bytes - headBytes
-    for (let i = 0; i < TEXTS; i++) this.#lengths[slot * TEXTS + i] = texts[i] === null ? -1 : texts[i]!.length
+    this.#lengths[slot * 2] = entry.url.length
+    this.#lengths[slot * 2 + 1] = body === null ? -1 : body.length
+    const shared = slot * SHARED
+    this.#shared[shared] = entry.method
+    this.#shared[shared + 1] = entry.apiKeyId
+    this.#shared[shared + 2] = entry.operationId
+    this.#shared[shared + 3] = this.#headerText(entry.headers)
     const numbers = slot * NUMBERS
     this.#numbers[numbers] = this.#next++
     this.#numbers[numbers + 1] = entry.at
     this.#numbers[numbers + 2] = entry.status
     this.#numbers[numbers + 3] = entry.durationMs
+  }
+
+  #headerText (lines: readonly string[]): string {
+    if (!sameLines(lines, this.#lastLines)) {
+      this.#lastHeaders = headerText(lines)
+      this.#lastLines = lines
+    }
+    return this.#lastHeaders
   }
 
   #isAlone (slot: number): boolean { return this.#bytes[slot * 2] + this.#bytes[slot * 2 + 1] > this.maxBytes }
@@ -131,12 +150,9 @@ export class Journal {
       const [chunk, offset] = this.#isAlone(slot) ? [this.#alone!, 0] : [this.#ring!, this.#starts[slot] % this.maxBytes]
       const headEnd = offset + this.#bytes[slot * 2]
       const head = chunk.toString('utf8', offset, headEnd)
-      const texts: (string | null)[] = []
-      for (let i = 0, from = 0; i < TEXTS; i++) {
-        const length = this.#lengths[slot * TEXTS + i]
-        texts.push(length < 0 ? null : head.slice(from, from += length))
-      }
-      const [method, url, apiKeyId, operationId, headers, body] = texts as [string, string, string | null, string | null, string, string | null]
+      const url = head.slice(0, this.#lengths[slot * 2])
+      const body = this.#lengths[slot * 2 + 1] < 0 ? null : head.slice(url.length)
+      const [method, apiKeyId, operationId, headers] = this.#shared.slice(slot * SHARED, (slot + 1) * SHARED) as [string, string | null, string | null, string]
       const [path, query = ''] = url.split('?', 2)
       if (filter.method !== undefined && method !== filter.method) continue
       if (filter.path !== undefined && !path.includes(filter.path)) continue
@@ -160,6 +176,7 @@ export class Journal {
 
   clear (): void {
     this.#alone = undefined
+    this.#shared.fill(null)
     this.#oldest = 0
     this.#count = 0
     this.#end = 0
@@ -184,6 +201,12 @@ function headerText (lines: readonly string[]): string {
   let text = ''
   for (let i = 0; i < lines.length; i += 2) text += `${i === 0 ? '' : '\n'}${lines[i]}\n${kept(lines[i], lines[i + 1])}`
   return text
+}
+
+function sameLines (a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 function kept (name: string, value: string): string {

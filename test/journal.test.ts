@@ -22,6 +22,8 @@ t.test('the journal: newest first, what was sent and answered, every secret mask
   t.match(made, { method: 'POST', status: 200, operation_id: 'createApiKey', request: { body: { name: 'j', scopes: [] } } })
   t.equal(made.request.headers['x-portkey-api-key'], `${DEV.admin.slice(0, 2)}*****${DEV.admin.slice(-3)}`, 'the caller\'s secret, masked')
   t.equal(made.response.body.key, `${created.key.slice(0, 2)}*****${created.key.slice(-3)}`, 'the secret create answered, masked')
+  t.same([bad, listed].map(entry => entry.request.headers['x-portkey-api-key']), [DEV.admin, created.key].map(key => `${key.slice(0, 2)}*****${key.slice(-3)}`),
+    'each request\'s own headers, though the ones before differed')
   const text = JSON.stringify(body)
   t.notMatch(text, DEV.admin, 'no secret anywhere in it')
   t.notMatch(text, created.key)
