@@ -57,8 +57,8 @@ export class Journal {
   #end = 0
   /** Bytes of the url and body, then of the answer. */
   readonly #bytes: Int32Array
-  /** Length of the url in UTF-16 units, then of the body, -1 for none. */
-  readonly #lengths: Int32Array
+  /** Length of the url in UTF-16 units; what follows it is the body, if any (never empty: `{}` at least). */
+  readonly #urlLengths: Int32Array
   readonly #numbers: Float64Array
   readonly #shared: (string | null)[]
   #ring: Buffer | undefined
@@ -73,7 +73,7 @@ export class Journal {
   constructor (readonly size: number, readonly maxBytes = MAX_BYTES) {
     this.#starts = new Float64Array(size)
     this.#bytes = new Int32Array(size * 2)
-    this.#lengths = new Int32Array(size * 2)
+    this.#urlLengths = new Int32Array(size)
     this.#numbers = new Float64Array(size * NUMBERS)
     this.#shared = new Array<string | null>(size * SHARED).fill(null)
   }
@@ -110,8 +110,7 @@ export class Journal {
     this.#end = end
     this.#bytes[slot * 2] = headBytes
     this.#bytes[slot * 2 + 1] = bytes - headBytes
-    this.#lengths[slot * 2] = entry.url.length
-    this.#lengths[slot * 2 + 1] = body === null ? -1 : body.length
+    this.#urlLengths[slot] = entry.url.length
     const shared = slot * SHARED
     this.#shared[shared] = entry.method
     this.#shared[shared + 1] = entry.apiKeyId
@@ -150,8 +149,8 @@ export class Journal {
       const [chunk, offset] = this.#isAlone(slot) ? [this.#alone!, 0] : [this.#ring!, this.#starts[slot] % this.maxBytes]
       const headEnd = offset + this.#bytes[slot * 2]
       const head = chunk.toString('utf8', offset, headEnd)
-      const url = head.slice(0, this.#lengths[slot * 2])
-      const body = this.#lengths[slot * 2 + 1] < 0 ? null : head.slice(url.length)
+      const url = head.slice(0, this.#urlLengths[slot])
+      const body = head.length > url.length ? head.slice(url.length) : null
       const [method, apiKeyId, operationId, headers] = this.#shared.slice(slot * SHARED, (slot + 1) * SHARED) as [string, string | null, string | null, string]
       const [path, query = ''] = url.split('?', 2)
       if (filter.method !== undefined && method !== filter.method) continue
