@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommand, SETTINGS, type Config } from './config.js'
 import { FixtureError } from './fixtures/error.js'
+import { releaseMemoryWhenIdle } from './idle.js'
 import { packageFile } from './package-files.js'
 import { hashSecret } from './secrets.js'
 
@@ -83,6 +84,8 @@ if (parsed.kind === 'help') {
   try {
     const address = await app.listen({ host: config.host, port: config.port })
     process.stdout.write(banner(app, config, address))
+    // This process is the stand-in's own, so it may drive V8's collector (see idle.ts).
+    releaseMemoryWhenIdle()
   } catch (error) {
     app.log.fatal({ err: error }, 'could not start')
     await app.close()
