@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto'
 import { buildApp } from '../dist/app.js'
 import { defaultConfig } from '../dist/config.js'
+import { releaseMemoryWhenIdle } from '../dist/idle.js'
 import { newApiKey } from '../dist/resources/api-keys/model.js'
 import { maskSecret } from '../dist/secrets.js'
 
@@ -45,3 +46,5 @@ async function serve (journalSize, file) {
 
 const sizes = (process.env.JOURNALS ?? '1000').split(',').map(Number)
 for (const [i, size] of sizes.entries()) process.stdout.write(`${await serve(size, i === 0 ? process.env.DB ?? ':memory:' : ':memory:')}\n`)
+// As the bin does once it listens.
+releaseMemoryWhenIdle()
