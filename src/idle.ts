@@ -6,9 +6,9 @@ import vm from 'node:vm'
 // only in a scavenge that finds allocation has been low for some seconds, which a server at rest
 // never runs: at 100,000 keys that was 34 of its 190 MB resident, kept for as long as it stayed idle.
 // So while the event loop is idle and the young generation has grown, a scavenge is run each
-// interval, and V8 shrinks the young generation at the first one its own rule allows (~6 s after
-// the load). Under load nothing is done. Only for a process of the stand-in's own (the bin, the
-// bench's servers): the collector of a test runner that imports the library is not ours to drive.
+// interval, and V8 shrinks the young generation at the first one its own rule allows (1 to 8 s
+// after the load, here). Under load nothing is done. Only for a process of the stand-in's own (the
+// bin, the bench's servers): the collector of a test runner that imports the library is not ours.
 
 /** Below this share of the interval spent running, the process counts as idle. */
 const IDLE = 0.05
@@ -30,8 +30,8 @@ function scavenger (): Collect {
 
 const youngGeneration = () => v8.getHeapSpaceStatistics().find(space => space.space_name === 'new_space')?.physical_space_size ?? 0
 
-/** Starts giving the young generation's grown pages back whenever the process is idle; returns the stop. */
-export function releaseMemoryWhenIdle (intervalMs = 1000): () => void {
+/** From now on, gives the young generation's grown pages back whenever the process is idle. */
+export function releaseMemoryWhenIdle (intervalMs = 1000): void {
   const collect = scavenger()
   let since = performance.eventLoopUtilization()
   const timer = setInterval(() => {
@@ -40,6 +40,6 @@ export function releaseMemoryWhenIdle (intervalMs = 1000): () => void {
     since = now
     if (idle && youngGeneration() > GROWN) collect({ type: 'minor' })
   }, intervalMs)
+  // It never keeps a process alive that would otherwise exit.
   timer.unref()
-  return () => clearInterval(timer)
 }
