@@ -39,6 +39,21 @@ function nonFinite (data: unknown): string | undefined {
   return undefined
 }
 
+// Whether data validated by this schema can hold a number at all: only a body's JSON (a number in
+// free-form metadata, say) or a value the schema coerces to one. A path or query of strings cannot,
+// and is spared the walk above (~0.5 µs of a key read).
+function mayHoldNumbers (httpPart: string | undefined, schema: object): boolean {
+  if (httpPart === 'body') return true
+  const pending: unknown[] = [schema]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next === null || typeof next !== 'object') continue
+    const type = (next as { type?: unknown }).type
+    if (type === 'number' || type === 'integer' || (Array.isArray(type) && (type.includes('number') || type.includes('integer')))) return true
+    pending.push(...Object.values(next))
+  }
+  return false
+}
+
 // One Ajv per flavour for the whole process; Ajv keeps each compiled validator by schema object, and
 // the routes of both prefixes and of every app a test suite builds share the generated schema
 // objects. Both the Ajv and each validator are made when a request first needs them, so that an app
@@ -57,6 +72,7 @@ function compile (flavour: Flavour, schema: object): ValidateFunction {
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
   const flavour: Flavour = httpPart !== 'body' ? 'coercing' : url.startsWith('/__mock/') ? 'exact' : 'strict'
   const mayBeAbsent = (schema as Record<symbol, unknown>)[OptionalKind] === 'Optional'
+  const numbers = mayHoldNumbers(httpPart, schema)
   let validate: ValidateFunction | undefined
   const check = ((data: unknown) => {
     if (data == null && mayBeAbsent) {
@@ -68,7 +84,7 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
       check.errors = validate.errors
       return false
     }
-    const path = nonFinite(data)
+    const path = numbers ? nonFinite(data) : undefined
     check.errors = path === undefined
       ? null
       : [{ instancePath: path, keyword: 'type', schemaPath: '', params: {}, message: 'must be a finite number' } satisfies ErrorObject]
