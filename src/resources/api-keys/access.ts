@@ -7,7 +7,13 @@ import { API_KEY_TYPES, type ApiKeyType } from './model.js'
 
 export type Action = 'list' | 'read' | 'create' | 'update' | 'delete' | 'rotate'
 
-const scope = (type: ApiKeyType, action: Action) => `${type.replace('-', '_')}_api_keys.${action}`
+const ACTIONS: readonly Action[] = ['list', 'read', 'create', 'update', 'delete', 'rotate']
+
+// Each scope's text made once, not on every request that asks for it.
+const SCOPES = Object.fromEntries(API_KEY_TYPES.map(type =>
+  [type, Object.fromEntries(ACTIONS.map(action => [action, `${type.replace('-', '_')}_api_keys.${action}`]))])) as Record<ApiKeyType, Record<Action, string>>
+
+const scope = (type: ApiKeyType, action: Action) => SCOPES[type][action]
 
 /** Workspace-user keys may not manage API keys at all. */
 function assertManagesApiKeys (caller: Caller): void {
@@ -19,9 +25,12 @@ function assertManagesApiKeys (caller: Caller): void {
  * some type of key. Which type is needed, and whether the caller may see the target, is checked once
  * the request is known to be well formed.
  */
-export const mayManageApiKeys = (...actions: Action[]) => (caller: Caller): void => {
-  assertManagesApiKeys(caller)
-  if (!API_KEY_TYPES.some(type => actions.some(action => caller.scopes.has(scope(type, action))))) throw forbidden()
+export const mayManageApiKeys = (...actions: Action[]) => {
+  const allowing = API_KEY_TYPES.flatMap(type => actions.map(action => scope(type, action)))
+  return (caller: Caller): void => {
+    assertManagesApiKeys(caller)
+    if (!allowing.some(allowed => caller.scopes.has(allowed))) throw forbidden()
+  }
 }
 
 /** The caller must hold the scope for one of these actions on keys of this type. */
