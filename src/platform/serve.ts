@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type {
   FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods, RawReplyDefaultExpression,
-  RawRequestDefaultExpression, RawServerDefault, RequestPayload, RouteGenericInterface, RouteHandlerMethod,
+  RawRequestDefaultExpression, RawServerDefault, RouteGenericInterface, RouteHandlerMethod,
 } from 'fastify'
 import type { Permit } from './access.js'
 
@@ -18,26 +18,29 @@ export type Handler<S extends FastifySchema> = RouteHandlerMethod<
 
 /**
  * Serves an operation at each of its document's server prefixes, with its generated schemas; its
- * permit (for every route but the stand-in's public ones) runs before the body is read.
+ * permit (for every route but the stand-in's public ones) runs right after authentication, before
+ * the body is read.
  */
 export function serve<S extends FastifySchema> (app: FastifyInstance, operation: Operation<S>, permit: Permit | 'public', handler: Handler<S>): void {
-  // A callback hook, not an async one: a promise a request costs more than the permit itself.
-  const preParsing = permit === 'public'
+  // A callback hook, not an async one: a promise a request costs more than the permit itself. The
+  // route's own onRequest hook runs after its plugin's (authentication, faults), in the same pass of
+  // Fastify's hook runner: a preParsing hook would cost a second pass.
+  const onRequest = permit === 'public'
     ? undefined
-    : (request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void) => {
+    : (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
         try {
           permit(request.caller)
         } catch (error) {
           return done(error as Error)
         }
-        done(null, payload)
+        done()
       }
   for (const prefix of operation.prefixes) {
     app.withTypeProvider<TypeBoxTypeProvider>().route({
       method: operation.method,
       url: prefix + operation.url,
       schema: operation.schema,
-      ...(preParsing ? { preParsing } : {}),
+      ...(onRequest ? { onRequest } : {}),
       handler,
     })
   }
