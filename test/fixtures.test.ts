@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
@@ -14,6 +14,7 @@ import { build, call, DEV } from './helper.js'
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 const fixtures = new URL('../fixtures/', import.meta.url)
 const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-fixtures-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const file = (name: string, text: string) => {
   const path = join(dir, name)
   writeFileSync(path, text)

@@ -5,7 +5,7 @@
 // minute.
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -39,6 +39,7 @@ await server.close()
 
 t.test('packed, installed on this Node without an engine warning, started with npx, imported with types', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-package-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const packed = JSON.parse((await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root)).stdout) as [{ filename: string, files: { path: string }[] }]
   const files = packed[0].files.map(file => file.path)
   for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/portkey-mock.js', 'fixtures/builtin.yaml', 'fixtures/builtin.json', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'openapi/openapi.json', 'migrations/001.do.init.sql']) {
