@@ -5,9 +5,8 @@ import { API_KEY_TYPES, type ApiKeyType } from './model.js'
 // Who may do what to which API keys (CONFORMANCE §6). Scopes are per action and per target type,
 // e.g. `workspace_user_api_keys.list`; holding `list` does not imply `read`.
 
-export type Action = 'list' | 'read' | 'create' | 'update' | 'delete' | 'rotate'
-
-const ACTIONS: readonly Action[] = ['list', 'read', 'create', 'update', 'delete', 'rotate']
+const ACTIONS = ['list', 'read', 'create', 'update', 'delete', 'rotate'] as const
+export type Action = typeof ACTIONS[number]
 
 // Each scope's text made once, not on every request that asks for it.
 const SCOPES = Object.fromEntries(API_KEY_TYPES.map(type =>
