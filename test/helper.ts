@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
+import type { Database, Statement } from 'better-sqlite3'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { Portkey } from 'portkey-ai'
 import type { Test } from 'tap'
@@ -90,10 +91,21 @@ export function addKey (app: FastifyInstance, key: Partial<ApiKey> & Pick<ApiKey
   return { id, secret, key: stored }
 }
 
+// The dump's statements, prepared once per connection (a restore opens a new one): the property
+// tests dump the store before every request, and preparing was most of a dump's cost.
+const dumps = new WeakMap<Database, Array<[string, Statement]>>()
+
 /** Every row of every table, as one string: what a refused request must leave as it was. */
-export const storeContents = (app: FastifyInstance): string => JSON.stringify(
-  (app.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[])
-    .map(table => [table, app.store.db.prepare(`SELECT * FROM "${table}" ORDER BY 1`).raw().all()]))
+export function storeContents (app: FastifyInstance): string {
+  const { db } = app.store
+  let tables = dumps.get(db)
+  if (!tables) {
+    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[])
+      .map(table => [table, db.prepare(`SELECT * FROM "${table}" ORDER BY 1`).raw()])
+    dumps.set(db, tables)
+  }
+  return JSON.stringify(tables.map(([table, rows]) => [table, rows.all()]))
+}
 
 /** What every list answers an organisation's admin, byte for byte: what reset and restore must give back. */
 export async function answersOf (app: FastifyInstance, secret = DEV.admin, workspaceId: string = SEED.workspaces.research.id): Promise<string[]> {
