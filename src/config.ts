@@ -119,20 +119,23 @@ function validate (candidate: Record<string, unknown>, describe: (key: string) =
 }
 
 export function helpText (): string {
-  const rows = SETTINGS.map(s => {
-    const name = s.flag ? `--${s.flag}${s.boolean ? '' : ' <value>'}` : '(environment only)'
-    const fallback = PROPERTIES[s.key].default
-    return `  ${name.padEnd(26)} ${s.env.padEnd(32)} ${s.help} [default: ${fallback === '' ? 'none' : fallback}]`
-  })
+  const rows: Array<[string, string, string]> = [
+    ['option', 'environment variable', 'meaning'],
+    ...SETTINGS.map((s): [string, string, string] => {
+      const fallback = PROPERTIES[s.key].default
+      return [s.flag ? `--${s.flag}${s.boolean ? '' : ' <value>'}` : '(environment only)', s.env, `${s.help} [default: ${fallback === '' ? 'none' : fallback}]`]
+    }),
+    ['-h, --help', '', 'Show this help'],
+    ['-v, --version', '', 'Show the version'],
+  ]
+  // Each column as wide as its longest entry, so that a new setting cannot push its row out of line.
+  const widths = [0, 1].map(column => Math.max(...rows.map(row => row[column].length)))
   return [
     'Usage: portkey-mock [options]',
     '',
     'A local stand-in for Portkey\'s control-plane admin API (API keys, workspaces, members, users, invites, configs), on a seeded SQLite store.',
     '',
-    `  ${'option'.padEnd(26)} ${'environment variable'.padEnd(32)} meaning`,
-    ...rows,
-    `  ${'-h, --help'.padEnd(26)} ${''.padEnd(32)} Show this help`,
-    `  ${'-v, --version'.padEnd(26)} ${''.padEnd(32)} Show the version`,
+    ...rows.map(([option, env, meaning]) => `  ${option.padEnd(widths[0])} ${env.padEnd(widths[1])} ${meaning}`),
     '',
   ].join('\n')
 }

@@ -30,4 +30,11 @@ t.test('--help and --version', async t => {
     t.match(help, setting.env)
     if (setting.flag) t.match(help, `--${setting.flag}`)
   }
+  // Every row's variable starts in the heading's column, however long its option.
+  const lines = help.split('\n')
+  const column = lines.find(line => line.trim().startsWith('option'))!.indexOf('environment variable')
+  for (const setting of SETTINGS) {
+    const line = lines.find(line => line.includes(` ${setting.env} `))!
+    t.equal(line.indexOf(setting.env), column, `${setting.env} is in line`)
+  }
 })
