@@ -9,7 +9,7 @@ const GROWN = 4
 
 // The young generation's size in MiB, as the process reported it every 250 ms for 8 s.
 async function sizes (mode: 'idle' | 'off' | 'busy'): Promise<number[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--no-memory-reducer', '--import', 'tsx', 'test/idle-process.ts', mode])
+  const { stdout } = await promisify(execFile)(process.execPath, ['--no-memory-reducer', '--import', './test/typescript.mjs', 'test/idle-process.ts', mode])
   return stdout.trim().split('\n').map(line => Number(line.split(' ')[1]))
 }
 

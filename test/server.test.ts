@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import t from 'tap'
 import { DEV, listeningUrl } from './helper.js'
 
-const server = ['--import', 'tsx', 'src/server.ts']
+const server = ['--import', './test/typescript.mjs', 'src/server.ts']
 const env = { ...process.env, PORTKEY_MOCK_LOG_LEVEL: 'info' }
 
 t.test('--help prints every option and exits 0; a bad setting exits 2 naming it', async t => {
