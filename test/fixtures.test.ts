@@ -75,6 +75,9 @@ const BAD = `organisations:
       - { name: stranger, type: workspace-user, user: b@x.test }
       - { name: greedy, type: workspace-service, scopes: [not.a.scope, workspaces.create] }
       - { type: organisation-service, colour: blue }
+      - { name: placed, type: organisation-service, workspace: ws-one, user: a@x.test }
+      - { name: nobody, type: workspace-user, workspace: ws-one }
+      - { name: limited, type: workspace-service, usage_limits: { periodic_reset: weekly, periodic_reset_days: 7 } }
 `
 
 t.test('a bad fixture is refused with every problem named by its place, and nothing is opened', async t => {
@@ -100,6 +103,10 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
     'organisations[0].api_keys[1].workspace: no workspace of the organisation has the slug or id ws-missing',
     'organisations[0].api_keys[2].user: b@x.test is not a member of workspace ws-one',
     'organisations[0].api_keys[3].scopes[0]: a workspace-service key cannot hold workspaces.create',
+    'organisations[0].api_keys[5].workspace: organisation keys belong to no workspace',
+    'organisations[0].api_keys[5].user: only workspace-user keys belong to a user',
+    'organisations[0].api_keys[6].user: a workspace-user key needs the email or id of its user',
+    'organisations[0].api_keys[7].usage_limits: periodic_reset and periodic_reset_days are mutually exclusive',
   ])
 
   const syntax = t.throws(() => buildApp(defaultConfig({ seed: file('syntax.yaml', 'organisations:\n  - name: [unclosed\n'), logLevel: 'silent' }))) as unknown as FixtureError
