@@ -92,6 +92,23 @@ t.test('a rotation whose transition would end past year 9999 is refused before a
   t.equal(rotated.body.key_transition_expires_at, '2026-03-11T12:00:00.000Z')
 })
 
+t.test('with the clock near the end of year 9999, a rotation whose transition would pass it is refused', async t => {
+  const app = await build(t, { clock: new TestClock(Date.parse('9999-12-31T00:00:00.000Z')) })
+  const { id } = addKey(app, { type: 'workspace-service' })
+  const refused = await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${id}/rotate`, payload: { key_transition_period_ms: 2 * 86_400_000 } })
+  t.equal(refused.status, 400)
+  t.equal(refused.body.data.message, 'Invalid body field key_transition_period_ms: the transition would end after 9999-12-31T23:59:59.999Z')
+  const rotated = await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${id}/rotate` })
+  t.equal(rotated.body.key_transition_expires_at, '9999-12-31T00:30:00.000Z', 'the default half hour still fits')
+})
+
+t.test('the calendar: February 29th only in leap years, centuries only every 400 years', async t => {
+  for (const year of ['2024', '2000', '1600']) t.equal(parseInstant(`${year}-02-29T00:00:00Z`), Date.parse(`${year}-02-29T00:00:00Z`), year)
+  for (const year of ['2026', '2100', '1900']) t.equal(parseInstant(`${year}-02-29T00:00:00Z`), undefined, year)
+  const instant = fc.integer({ min: parseInstant('0001-01-01T00:00:00Z')!, max: LATEST })
+  t.doesNotThrow(() => fc.assert(fc.property(instant, ms => parseInstant(new Date(ms).toISOString()) === ms)), 'every instant reads back from its rendering')
+})
+
 const nested = (depth: number, inner = '1') => '{"a":'.repeat(depth) + inner + '}'.repeat(depth)
 
 t.test('deeply nested JSON is a 400 naming the limit, checked without recursion', async t => {

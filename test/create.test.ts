@@ -80,6 +80,10 @@ t.test('weekly and every-N-days resets compute their next reset', async t => {
   t.equal((await make({ periodic_reset: 'weekly' })).next_usage_reset_at, '2026-03-16T00:00:00.000Z')
   t.equal((await make({ periodic_reset_days: 10 })).next_usage_reset_at, '2026-03-21T15:00:00.000Z')
   t.match(await make({ credit_limit: 5 }), { type: null, next_usage_reset_at: null }, 'no type invented')
+  clock.ms = Date.parse('2026-03-16T15:00:00.000Z')
+  t.equal((await make({ periodic_reset: 'weekly' })).next_usage_reset_at, '2026-03-23T00:00:00.000Z', 'on a Monday, the next one')
+  clock.ms = Date.parse('2026-03-22T23:59:00.000Z')
+  t.equal((await make({ periodic_reset: 'weekly' })).next_usage_reset_at, '2026-03-23T00:00:00.000Z', 'on a Sunday, the next day')
 })
 
 t.test('bad creates are a 400 naming what is wrong', async t => {

@@ -55,6 +55,11 @@ t.test('matching by caller key; latency alone lets the request through late; a d
   await call(app, undefined, { method: 'DELETE', url: '/__mock/faults' })
   t.equal((await call(app, DEV.workspace, { url: '/api-keys' })).status, 200, 'cleared')
 
+  await call(app, undefined, addFault({ method: 'POST', path: '/api-keys/**', status: 503 }))
+  t.equal((await call(app, DEV.admin, { url: `/api-keys/${SEED.apiKeys.sharedCi}` })).status, 200, 'another method is not affected')
+  t.equal((await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${SEED.apiKeys.sharedCi}/rotate` })).status, 503)
+  await call(app, undefined, { method: 'DELETE', url: '/__mock/faults' })
+
   await call(app, undefined, addFault({ path: '/configs', latency_ms: 150 }))
   const started = Date.now()
   t.equal((await call(app, DEV.admin, { url: '/configs' })).status, 200)
