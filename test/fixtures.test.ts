@@ -60,6 +60,26 @@ t.test('JSON fixtures load as YAML ones do', async t => {
   t.match(listed.body.data, [{ name: 'Default', defaults: { is_default: 1 } }], 'an organisation without workspaces gets a default one')
 })
 
+t.test('an accepted invite and a config\'s earlier versions, given without ids, are served as given', async t => {
+  const json = file('history.json', JSON.stringify({
+    organisations: [{
+      name: 'History',
+      created_at: '2026-01-05T09:00:00Z',
+      configs: [{ name: 'Retry', slug: 'pc-retry', config: { retry: { attempts: 3 } }, previous_versions: [{ config: { retry: { attempts: 1 } } }] }],
+      invites: [{ email: 'joined@x.test', role: 'member', status: 'accepted' }],
+      api_keys: [{ name: 'k', type: 'organisation-service', secret: 'history-secret-0001' }],
+    }],
+  }))
+  const app = await build(t, { config: { seed: json } })
+  const versions = (await call(app, 'history-secret-0001', { url: '/v1/configs/pc-retry/versions' })).body
+  t.equal(versions.total, 2)
+  t.same(versions.data.map((v: { config: string }) => JSON.parse(v.config)), [{ retry: { attempts: 3 } }, { retry: { attempts: 1 } }], 'newest first')
+  t.not(versions.data[0].id, versions.data[1].id, 'each version its own id')
+  const invites = (await call(app, 'history-secret-0001', { url: '/v1/admin/users/invites' })).body
+  t.match(invites.data, [{ email: 'joined@x.test', status: 'accepted', accepted_at: '2026-01-05T09:00:00.000Z' }], 'accepted when the organisation was made')
+  t.match(invites.data[0].id, /^[0-9a-f-]{36}$/)
+})
+
 const BAD = `organisations:
   - name: Broken
     workspaces:
@@ -78,6 +98,15 @@ const BAD = `organisations:
       - { name: placed, type: organisation-service, workspace: ws-one, user: a@x.test }
       - { name: nobody, type: workspace-user, workspace: ws-one }
       - { name: limited, type: workspace-service, usage_limits: { periodic_reset: weekly, periodic_reset_days: 7 } }
+  - name: Second
+    workspaces:
+      - { name: Main, slug: ws-main, members: [{ user: ghost@x.test, role: member }] }
+      - { name: Other, slug: ws-other }
+    configs:
+      - { name: Elsewhere, slug: pc-elsewhere, workspace: ws-other, config: { retry: { attempts: 1 } } }
+    api_keys:
+      - { name: again, type: organisation-service, secret: long-enough-1 }
+      - { name: misled, type: workspace-service, workspace: ws-main, defaults: { config_id: pc-elsewhere } }
 `
 
 t.test('a bad fixture is refused with every problem named by its place, and nothing is opened', async t => {
@@ -107,7 +136,10 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
     'organisations[0].api_keys[5].user: only workspace-user keys belong to a user',
     'organisations[0].api_keys[6].user: a workspace-user key needs the email or id of its user',
     'organisations[0].api_keys[7].usage_limits: periodic_reset and periodic_reset_days are mutually exclusive',
-  ])
+    'organisations[1].workspaces[0].members[0].user: no user of the organisation has the email or id ghost@x.test',
+    'organisations[1].api_keys[1].defaults.config_id: pc-elsewhere is not a config of the key\'s workspace',
+    'organisations[1].api_keys[0].secret: already used at organisations[0].api_keys[0].secret',
+  ], 'and ids and secrets are unique across the organisations of a file')
 
   const syntax = t.throws(() => buildApp(defaultConfig({ seed: file('syntax.yaml', 'organisations:\n  - name: [unclosed\n'), logLevel: 'silent' }))) as unknown as FixtureError
   t.match(syntax.problems[0], /syntax\.yaml:\d+:\d+: /, 'a syntax error by line and column')
