@@ -20,6 +20,14 @@ t.test('bad settings are refused, each named by its flag and variable', async t 
   t.throws(() => parseCommand([], { PORTKEY_MOCK_USER_API_KEY: 'short' }), /PORTKEY_MOCK_USER_API_KEY: must NOT have fewer than 8 characters/)
   t.throws(() => parseCommand(['--nope'], {}), /Unknown option '--nope'/)
   t.throws(() => parseCommand(['stray'], {}), /Unexpected argument 'stray'/)
+  t.throws(() => parseCommand(['--headers-timeout', '40000'], {}), new ConfigError('Invalid configuration:\n  --headers-timeout / PORTKEY_MOCK_HEADERS_TIMEOUT_MS: must not be longer than --request-timeout / PORTKEY_MOCK_REQUEST_TIMEOUT_MS (30000)'))
+})
+
+t.test('a deterministic seed implies --deterministic, unless deterministic is set to false', async t => {
+  t.match(parseCommand(['--deterministic-seed', '7'], {}), { config: { deterministic: true, deterministicSeed: 7 } })
+  t.match(parseCommand([], { PORTKEY_MOCK_DETERMINISTIC_SEED: '7' }), { config: { deterministic: true, deterministicSeed: 7 } })
+  t.match(parseCommand(['--deterministic-seed', '7'], { PORTKEY_MOCK_DETERMINISTIC: 'false' }), { config: { deterministic: false } })
+  t.match(parseCommand([], {}), { config: { deterministic: false } })
 })
 
 t.test('--help and --version', async t => {

@@ -36,6 +36,10 @@ t.test('Content-Type: application/json with no body is fine; a malformed body is
   t.equal(malformed.status, 400)
   t.equal(malformed.body.data.errorCode, 'AB01')
   t.match(malformed.body.data.message, /JSON/)
+  for (const payload of ['[]', '"name"', '5', 'null']) {
+    const notObject = await call(app, DEV.admin, { ...post, url: '/api-keys/organisation/service', payload })
+    t.same([notObject.status, notObject.body.data.message], [400, 'Invalid body: must be object'], `a body of ${payload}`)
+  }
   const poisoned = await call(app, DEV.admin, { ...post, payload: '{"__proto__": {"x": 1}}' })
   t.equal(poisoned.status, 400, 'prototype poisoning is refused by the parser')
 })
