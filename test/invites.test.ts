@@ -54,6 +54,19 @@ t.test('invite, read, resend, accept: the invited person becomes a user and a me
   t.equal((await call(app, DEV.admin, { method: 'POST', url: `/admin/users/invites/${id}/resend` })).status, 409, 'an accepted invite is not resent')
 })
 
+t.test('an invite to someone who has become a user meanwhile, through another invite, cannot be accepted', async t => {
+  const clock = new TestClock(NOW)
+  const app = await build(t, { clock })
+  const first = (await call(app, DEV.admin, invite({ email: 'gina@acme.test', role: 'member' }))).body.id
+  clock.ms += 8 * DAY
+  const second = (await call(app, DEV.admin, invite({ email: 'gina@acme.test', role: 'admin' }))).body.id
+  t.equal((await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${second}/accept` })).status, 200)
+  t.equal((await call(app, DEV.admin, { method: 'POST', url: `/admin/users/invites/${first}/resend` })).status, 200, 'the lapsed one is resent')
+  const late = await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${first}/accept` })
+  t.same([late.status, late.body.data.message], [409, 'gina@acme.test is already a user'])
+  t.equal((await call(app, DEV.admin, { url: '/admin/users?pageSize=100' })).body.data.filter((u: { email: string }) => u.email === 'gina@acme.test').length, 1, 'one user, not two')
+})
+
 t.test('an invite grants only scopes the inviting key holds, and only workspace scopes', async t => {
   const app = await build(t)
   const inviter = addKey(app, { type: 'organisation-service', scopes: ['organisation_users.create', 'completions.write'] })
