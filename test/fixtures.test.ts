@@ -143,6 +143,10 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
 
   const syntax = t.throws(() => buildApp(defaultConfig({ seed: file('syntax.yaml', 'organisations:\n  - name: [unclosed\n'), logLevel: 'silent' }))) as unknown as FixtureError
   t.match(syntax.problems[0], /syntax\.yaml:\d+:\d+: /, 'a syntax error by line and column')
+  for (const [text, problem] of [['{}', '(the whole document): missing organisations'], ['[]', '(the whole document): must be object']]) {
+    const whole = t.throws(() => buildApp(defaultConfig({ seed: file('whole.yaml', text), logLevel: 'silent' }))) as unknown as FixtureError
+    t.same(whole.problems, [problem], `${text}: the whole document named as such`)
+  }
   const missing = t.throws(() => buildApp(defaultConfig({ seed: join(dir, 'nope.yaml'), logLevel: 'silent' }))) as unknown as FixtureError
   t.match(missing.problems[0], /nope\.yaml: ENOENT/)
 })
