@@ -89,6 +89,17 @@ t.test('what authentication remembers never outlives a change: narrowed scopes, 
   t.equal((await call(app, created.secret, { url: `/api-keys/${created.id}` })).status, 401, 'a key the restored image never had: refused')
 })
 
+t.test('more callers than authentication remembers (1,024 secrets, and as many scope sets): each still acts as itself', async t => {
+  const app = await build(t)
+  const keys = Array.from({ length: 1_100 }, (_, i) => addKey(app, { type: 'organisation-service', scopes: i % 2 === 0 ? ['organisation_service_api_keys.list'] : [] }))
+  for (let round = 0; round < 2; round++) {
+    const statuses = []
+    for (const { secret } of keys) statuses.push((await app.inject({ url: '/api-keys?page_size=1', headers: { 'x-portkey-api-key': secret } })).statusCode)
+    t.same(statuses, keys.map((_, i) => i % 2 === 0 ? 200 : 403), `round ${round + 1}: every key with its own scopes`)
+    t.equal((await call(app, `${keys[0].secret}-not`, { url: '/api-keys' })).status, 401, 'and an unknown secret still refused')
+  }
+})
+
 t.test('two apps from one seed hold the same key apart: narrowing its scopes in one leaves the other\'s', async t => {
   const [first, second] = [await build(t), await build(t)]
   for (let round = 0; round < 2; round++) {
