@@ -115,6 +115,7 @@ t.test('bad creates are a 400 naming what is wrong', async t => {
     ['organisation/service', { name: 'x', scopes: [], rotation_policy: { rotation_period: 'weekly', key_transition_period_ms: 1000 } }, /key_transition_period_ms/],
     ['organisation/service', { name: 'x', scopes: [], rotation_policy: { rotation_period: 'weekly', key_transition_period_ms: 604800000 } }, /shorter than the weekly/],
     ['organisation/service', [1, 2], /body/],
+    ['organisation/service', { name: 'x', scopes: [], defaults: { config_id: 'pc-nowhere' } }, /^Invalid body field defaults\.config_id: pc-nowhere is not a config of the key's organisation$/],
   ]
   for (const [path, body, message] of cases) {
     const { status, body: answer } = await call(app, DEV.admin, create(path, body))
