@@ -1,8 +1,10 @@
 // The real process: what `npm start`, the bin and the container run.
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { readFileSync } from 'node:fs'
-import t from 'tap'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
 import { DEV, listeningUrl } from './helper.js'
 
 const server = ['--import', './test/typescript.mjs', 'src/server.ts']
@@ -49,18 +51,41 @@ t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits
   for (const secret of Object.values(DEV)) t.notOk(logLines.some(line => line.includes(secret)), 'no log line holds a secret')
 })
 
-t.test('with a fixture and an admin token: the banner lists the fixture\'s keys by name and says the controls are protected', async t => {
-  const child = spawn(process.execPath, [...server, '--port', '0', '--seed', 'fixtures/example.yaml', '--admin-token', 'let-me-in-please'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+// What a server started with these arguments prints before it is stopped with SIGTERM (exit 0).
+async function bannerOf (t: Test, args: string[]): Promise<string> {
+  const child = spawn(process.execPath, [...server, '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { child.kill('SIGKILL') })
   let stdout = ''
   child.stdout.setEncoding('utf8').on('data', chunk => { stdout += chunk })
   await listeningUrl(child)
+  child.kill('SIGTERM')
+  t.equal((await once(child, 'exit'))[0], 0, 'exits 0 on SIGTERM')
+  return stdout
+}
+
+t.test('with a fixture and an admin token: the banner lists the fixture\'s keys by name and says the controls are protected', async t => {
+  const stdout = await bannerOf(t, ['--seed', 'fixtures/example.yaml', '--admin-token', 'let-me-in-please'])
   t.match(stdout, /seed: fixtures\/example\.yaml/)
   t.match(stdout, /organisation-service\s+example-admin-secret-0001\s+CI admin/)
   t.match(stdout, /workspace-user\s+example-linus-secret-0003\s+Linus in staging/)
   t.notMatch(stdout, DEV.admin, 'not the built-in keys')
   t.match(stdout, /need Authorization: Bearer <the admin token>/)
   t.notMatch(stdout, 'let-me-in-please', 'and not the token')
-  child.kill('SIGTERM')
-  t.equal((await once(child, 'exit'))[0], 0)
+})
+
+t.test('a fixture of twelve keys into a file store: ten shown and the rest counted; the file started again on the built-in seed has none of its keys', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-banner-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const seed = join(dir, 'twelve.json')
+  const keys = Array.from({ length: 12 }, (_, i) => ({ name: `key ${i}`, type: 'organisation-service', secret: `twelve-secret-${String(i).padStart(4, '0')}` }))
+  writeFileSync(seed, JSON.stringify({ organisations: [{ name: 'Twelve', api_keys: keys }] }))
+  const db = join(dir, 'store.db')
+  const first = await bannerOf(t, ['--seed', seed, '--db', db, '--deterministic-seed', '7'])
+  t.match(first, `store: ${db}   seed: ${seed}   deterministic (seed 7)`)
+  t.match(first, 'twelve-secret-0009   key 9')
+  t.notMatch(first, 'twelve-secret-0010', 'the eleventh is not listed')
+  t.match(first, `  ... and 2 more in ${seed}`)
+  const again = await bannerOf(t, ['--db', db])
+  t.match(again, 'None of the seed\'s keys is in this store.', 'a file seeded earlier keeps its own keys')
+  t.notMatch(again, DEV.admin)
 })
