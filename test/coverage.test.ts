@@ -16,8 +16,7 @@ t.test('in a coverage run, a module keeps its lines', async t => {
   })
   const module = new URL('../src/time.ts', import.meta.url).href
   const maps = await Promise.all((await readdir(dir)).map(async file => JSON.parse(await readFile(join(dir, file), 'utf8'))['source-map-cache']?.[module]))
-  const loaded = maps.find(Boolean) as { lineLengths: number[] } | undefined
+  const lines = (maps.find(Boolean) as { lineLengths: number[] } | undefined)?.lineLengths.length ?? 0
   const source = (await readFile(new URL(module), 'utf8')).split('\n').length
-  t.ok(loaded, 'the module was loaded, with its source map')
-  t.ok(loaded!.lineLengths.length >= source / 2, `${loaded?.lineLengths.length} lines as loaded, of the source's ${source}`)
+  t.ok(lines >= source / 2, `${lines} lines as loaded (0: not loaded, or without a source map), of the source's ${source}`)
 })
