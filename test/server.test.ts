@@ -38,6 +38,7 @@ t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits
   t.equal((await list.json() as { object: string }).object, 'list')
 
   const second = spawn(process.execPath, [...server, '--port', new URL(url).port], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  t.teardown(() => { second.kill('SIGKILL') })
   let secondOut = ''
   second.stdout.setEncoding('utf8').on('data', chunk => { secondOut += chunk })
   t.equal((await once(second, 'exit'))[0], 1, 'a second server on the same port exits 1')
