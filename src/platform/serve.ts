@@ -13,8 +13,16 @@ export interface Operation<S extends FastifySchema> {
   schema: S
 }
 
-export type Handler<S extends FastifySchema> = RouteHandlerMethod<
-  RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, RouteGenericInterface, unknown, S, TypeBoxTypeProvider>
+type Request<S extends FastifySchema> = FastifyRequest<RouteGenericInterface, RawServerDefault, RawRequestDefaultExpression, S, TypeBoxTypeProvider>
+type Answer<S extends FastifySchema> = Exclude<ReturnType<RouteHandlerMethod<
+  RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, RouteGenericInterface, unknown, S, TypeBoxTypeProvider>>, void | Promise<unknown>>
+
+/**
+ * A route's handler: the answer itself, never a promise (Fastify sends a returned value at once,
+ * where a promise costs every request its making and a turn of the microtask queue), and never
+ * nothing (a handler that returns nothing leaves its request unanswered).
+ */
+export type Handler<S extends FastifySchema> = (request: Request<S>) => Answer<S>
 
 /**
  * Serves an operation at each of its document's server prefixes, with its generated schemas; its

@@ -49,26 +49,26 @@ export default fp(async function mockStore (app: FastifyInstance): Promise<void>
   const snapshots = new Snapshots(store, clock)
   app.decorate('snapshots', snapshots)
 
-  serve(app, resetStore, 'public', async () => {
+  serve(app, resetStore, 'public', () => {
     store.reset()
     return { status: 'reset' as const }
   })
 
-  serve(app, listSnapshots, 'public', async () => {
+  serve(app, listSnapshots, 'public', () => {
     const taken = snapshots.list()
     return listEnvelope(taken.length, taken)
   })
 
-  serve(app, takeSnapshot, 'public', async ({ params }) => snapshots.take(params.name))
+  serve(app, takeSnapshot, 'public', ({ params }) => snapshots.take(params.name))
 
-  serve(app, restoreSnapshot, 'public', async ({ params }) => snapshots.restore(params.name))
+  serve(app, restoreSnapshot, 'public', ({ params }) => snapshots.restore(params.name))
 
-  serve(app, deleteSnapshot, 'public', async ({ params }) => {
+  serve(app, deleteSnapshot, 'public', ({ params }) => {
     snapshots.delete(params.name)
     return {}
   })
 
-  serve(app, createTenant, 'public', async ({ body }) => {
+  serve(app, createTenant, 'public', ({ body }) => {
     let plan: OrganisationPlan
     try {
       plan = planOrganisation(body ?? DEFAULT_TENANT, { random, now: clock.now() })
@@ -86,13 +86,13 @@ export default fp(async function mockStore (app: FastifyInstance): Promise<void>
     return tenantOf(plan)
   })
 
-  serve(app, deleteTenant, 'public', async ({ params }) => {
+  serve(app, deleteTenant, 'public', ({ params }) => {
     if (!store.organisations.exists(params.organisationId)) throw notFound(`Organisation ${params.organisationId} not found`)
     store.organisations.delete(params.organisationId)
     return {}
   })
 
-  serve(app, setApiKeyStatus, 'public', async ({ params, body }) => {
+  serve(app, setApiKeyStatus, 'public', ({ params, body }) => {
     const key = store.apiKeys.findById(params.id)
     if (!key) throw notFound(`API key ${params.id} not found`)
     const now = clock.now()

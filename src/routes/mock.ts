@@ -11,12 +11,12 @@ export default async function mock (app: FastifyInstance): Promise<void> {
   const clockNow = () => ({ now: formatInstant(clock.now()), frozen: clock.frozen, offset_ms: clock.offset })
 
   // Registered after the store, so an answer means migrations and seed are done.
-  serve(app, getHealth, 'public', async () => ({ status: 'ok' as const }))
-  serve(app, getOpenApiDocument, 'public', async () => app.swagger() as unknown as Record<string, unknown>)
+  serve(app, getHealth, 'public', () => ({ status: 'ok' as const }))
+  serve(app, getOpenApiDocument, 'public', () => app.swagger() as unknown as Record<string, unknown>)
 
-  serve(app, getClock, 'public', async () => clockNow())
+  serve(app, getClock, 'public', () => clockNow())
 
-  serve(app, setClock, 'public', async ({ body }) => {
+  serve(app, setClock, 'public', ({ body }) => {
     const given = (['set', 'advance_ms', 'freeze', 'real'] as const).filter(field => body[field] !== undefined)
     if (given.length !== 1) throw badRequest('Invalid body: send exactly one of set, advance_ms, freeze, real')
     if (body.set !== undefined) clock.set(instantOf(body.set))
@@ -28,23 +28,23 @@ export default async function mock (app: FastifyInstance): Promise<void> {
     return clockNow()
   })
 
-  serve(app, listRequests, 'public', async ({ query }) => {
+  serve(app, listRequests, 'public', ({ query }) => {
     const found = app.journal.list({ method: query.method, path: query.path, status: query.status, apiKeyId: query.api_key_id })
     const { limit, offset } = pageOf(query.page_size, query.current_page)
     return listEnvelope(found.length, found.slice(offset, offset + limit))
   })
 
-  serve(app, clearRequests, 'public', async () => {
+  serve(app, clearRequests, 'public', () => {
     app.journal.clear()
     return {}
   })
 
-  serve(app, listFaults, 'public', async () => {
+  serve(app, listFaults, 'public', () => {
     const faults = app.faults.list()
     return listEnvelope(faults.length, faults)
   })
 
-  serve(app, addFault, 'public', async ({ body }) => {
+  serve(app, addFault, 'public', ({ body }) => {
     if (body.status === undefined && body.latency_ms === undefined && body.drop === undefined) {
       throw badRequest('Invalid body: a fault needs status, latency_ms or drop')
     }
@@ -54,7 +54,7 @@ export default async function mock (app: FastifyInstance): Promise<void> {
     return app.faults.add(body)
   })
 
-  serve(app, clearFaults, 'public', async () => {
+  serve(app, clearFaults, 'public', () => {
     app.faults.clear()
     return {}
   })

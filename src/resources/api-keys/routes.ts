@@ -21,7 +21,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
 
   const visibleKey = (caller: Caller, id: string): ApiKey => visibleOr404(caller, store.apiKeys.findById(id), `API key ${id} not found`)
 
-  serve(app, listApiKeys, mayManageApiKeys('list'), async ({ caller, query }) => {
+  serve(app, listApiKeys, mayManageApiKeys('list'), ({ caller, query }) => {
     const { total, keys } = store.apiKeys.list({
       organisationId: caller.organisationId,
       workspaceId: workspaceFor(store.workspaces, caller, query.workspace_id),
@@ -32,13 +32,13 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     return listEnvelope(total, keys.map(key => toApiKeyObject(key, now)))
   })
 
-  serve(app, retrieveApiKey, mayManageApiKeys('read'), async ({ caller, params }) => {
+  serve(app, retrieveApiKey, mayManageApiKeys('read'), ({ caller, params }) => {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'read')
     return toApiKeyObject(key, clock.now())
   })
 
-  serve(app, createApiKey, mayManageApiKeys('create'), async ({ caller, params, body }) => {
+  serve(app, createApiKey, mayManageApiKeys('create'), ({ caller, params, body }) => {
     const type = keyTypeOf(params.type, params.sub_type)
     if (caller.workspaceId !== null && type === 'organisation-service') throw forbidden()
     assertScope(caller, type, 'create')
@@ -65,7 +65,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     return { id: key.id, key: secret, object: 'api-key' as const }
   })
 
-  serve(app, updateApiKey, mayManageApiKeys('update'), async ({ caller, params, body }) => {
+  serve(app, updateApiKey, mayManageApiKeys('update'), ({ caller, params, body }) => {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'update')
     assertUnchanged(store.workspaces, key, body)
@@ -75,7 +75,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
     return {}
   })
 
-  serve(app, deleteApiKey, mayManageApiKeys('delete'), async ({ caller, params }) => {
+  serve(app, deleteApiKey, mayManageApiKeys('delete'), ({ caller, params }) => {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'delete')
     store.apiKeys.delete(key.id)
@@ -83,7 +83,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
   })
 
   // Portkey's docs grant rotation with `*.rotate`, its Terraform provider with `*.update`: either will do.
-  serve(app, rotateApiKey, mayManageApiKeys('rotate', 'update'), async ({ caller, params, body }) => {
+  serve(app, rotateApiKey, mayManageApiKeys('rotate', 'update'), ({ caller, params, body }) => {
     const key = visibleKey(caller, params.id)
     assertScope(caller, key.type, 'rotate', 'update')
     const now = clock.now()

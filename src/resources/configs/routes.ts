@@ -15,14 +15,14 @@ export default async function configs (app: FastifyInstance): Promise<void> {
 
   const visibleConfig = (caller: Caller, slug: string): Config => visibleOr404(caller, store.configs.find(caller.organisationId, slug), `Config ${slug} not found`)
 
-  serve(app, listConfigs, holds('configs.list'), async ({ caller, query }) => {
+  serve(app, listConfigs, holds('configs.list'), ({ caller, query }) => {
     const { total, items } = store.configs.list(
       { organisationId: caller.organisationId, workspaceId: workspaceFor(store.workspaces, caller, query.workspace_id) },
       pageOf(query.page_size, query.current_page))
     return { success: true as const, ...listEnvelope(total, items.map(toConfigSummary)) }
   })
 
-  serve(app, createConfig, holds('configs.create'), async ({ caller, body }) => {
+  serve(app, createConfig, holds('configs.create'), ({ caller, body }) => {
     // The named workspace, the caller's own, or the organisation's default one.
     const workspaceId = workspaceFor(store.workspaces, caller, body.workspace_id) ?? store.workspaces.defaultOf(caller.organisationId)?.id
     if (workspaceId === undefined) throw missingField('workspace_id')
@@ -44,9 +44,9 @@ export default async function configs (app: FastifyInstance): Promise<void> {
     return { success: true as const, data: { id: config.id, version_id: config.version_id }, id: config.id, slug: config.slug, version_id: config.version_id }
   })
 
-  serve(app, retrieveConfig, holds('configs.read'), async ({ caller, params }) => toConfigDetail(visibleConfig(caller, params.slug)))
+  serve(app, retrieveConfig, holds('configs.read'), ({ caller, params }) => toConfigDetail(visibleConfig(caller, params.slug)))
 
-  serve(app, updateConfig, holds('configs.update'), async ({ caller, params, body }) => {
+  serve(app, updateConfig, holds('configs.update'), ({ caller, params, body }) => {
     const config = visibleConfig(caller, params.slug)
     const next: Config = {
       ...config,
@@ -60,7 +60,7 @@ export default async function configs (app: FastifyInstance): Promise<void> {
     return { success: true as const, data: { version_id: next.version_id }, version_id: next.version_id }
   })
 
-  serve(app, deleteConfig, holds('configs.delete'), async ({ caller, params }) => {
+  serve(app, deleteConfig, holds('configs.delete'), ({ caller, params }) => {
     const config = visibleConfig(caller, params.slug)
     const users = store.apiKeys.countNamingConfig(config.organisation_id, config.slug, config.id)
     if (users > 0) throw conflict(`Config ${config.slug} is the default config of ${users} API keys; change their defaults first`)
@@ -68,7 +68,7 @@ export default async function configs (app: FastifyInstance): Promise<void> {
     return {}
   })
 
-  serve(app, listConfigVersions, holds('configs.read'), async ({ caller, params }) => {
+  serve(app, listConfigVersions, holds('configs.read'), ({ caller, params }) => {
     const config = visibleConfig(caller, params.slug)
     const versions = store.configs.versions(config.id)
     return listEnvelope(versions.length, versions.map(version => toConfigVersion(config, version)))

@@ -31,7 +31,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
     store.invites.update({ ...invite, status: 'accepted', accepted_at: user.created_at })
   })
 
-  serve(app, listInvites, holds('organisation_users.list'), async ({ caller, query }) => {
+  serve(app, listInvites, holds('organisation_users.list'), ({ caller, query }) => {
     const now = clock.now()
     const status = query.status ?? null
     const { total, items } = store.invites.list({
@@ -45,7 +45,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
     return listEnvelope(total, items.map(invite => toInviteObject(invite, now)))
   })
 
-  serve(app, createInvite, holds('organisation_users.create'), async (request) => {
+  serve(app, createInvite, holds('organisation_users.create'), (request) => {
     const { caller, body } = request
     const now = clock.now()
     if (store.users.findByEmail(caller.organisationId, body.email)) throw conflict(`${body.email} is already a user`)
@@ -73,15 +73,15 @@ export default async function invites (app: FastifyInstance): Promise<void> {
     return { id, invite_link: linkTo(request, invite), ...rest }
   })
 
-  serve(app, retrieveInvite, holds('organisation_users.read'), async ({ caller, params }) =>
+  serve(app, retrieveInvite, holds('organisation_users.read'), ({ caller, params }) =>
     toInviteObject(inviteOf(caller, params.inviteId), clock.now()))
 
-  serve(app, deleteInvite, holds('organisation_users.delete'), async ({ caller, params }) => {
+  serve(app, deleteInvite, holds('organisation_users.delete'), ({ caller, params }) => {
     store.invites.delete(inviteOf(caller, params.inviteId).id)
     return {}
   })
 
-  serve(app, resendInvite, holds('organisation_users.create'), async (request) => {
+  serve(app, resendInvite, holds('organisation_users.create'), (request) => {
     const invite = inviteOf(request.caller, request.params.inviteId)
     const now = clock.now()
     const status = statusOf(invite, now)
@@ -90,7 +90,7 @@ export default async function invites (app: FastifyInstance): Promise<void> {
     return { inviteLink: linkTo(request, invite) }
   })
 
-  serve(app, acceptInvite, holds('organisation_users.create'), async ({ caller, params, body }) => {
+  serve(app, acceptInvite, holds('organisation_users.create'), ({ caller, params, body }) => {
     const invite = inviteOf(caller, params.inviteId)
     const now = clock.now()
     const status = statusOf(invite, now)

@@ -21,17 +21,17 @@ export default async function users (app: FastifyInstance): Promise<void> {
     if (user.role === 'owner') throw conflict(`The owner of an organisation cannot be ${doing}`)
   }
 
-  serve(app, listUsers, holds('organisation_users.list'), async ({ caller, query }) => {
+  serve(app, listUsers, holds('organisation_users.list'), ({ caller, query }) => {
     const { total, items } = store.users.list(
       { organisationId: caller.organisationId, role: query.role ?? null, email: query.email ?? null },
       pageOf(query.pageSize, query.currentPage))
     return listEnvelope(total, items.map(withWorkspaces))
   })
 
-  serve(app, retrieveUser, holds('organisation_users.read'), async ({ caller, params }) =>
+  serve(app, retrieveUser, holds('organisation_users.read'), ({ caller, params }) =>
     withWorkspaces(userOfOrganisation(store.users, caller, params.userId)))
 
-  serve(app, updateUser, holds('organisation_users.update'), async ({ caller, params, body }) => {
+  serve(app, updateUser, holds('organisation_users.update'), ({ caller, params, body }) => {
     const user = userOfOrganisation(store.users, caller, params.userId)
     assertNotOwner(user, 'given another role')
     const now = clock.now()
@@ -39,7 +39,7 @@ export default async function users (app: FastifyInstance): Promise<void> {
     return withWorkspaces({ ...user, role: body.role, last_updated_at: now })
   })
 
-  serve(app, deleteUser, holds('organisation_users.delete'), async ({ caller, params }) => {
+  serve(app, deleteUser, holds('organisation_users.delete'), ({ caller, params }) => {
     const user = userOfOrganisation(store.users, caller, params.userId)
     assertNotOwner(user, 'removed')
     removeWithKeys(user.id)

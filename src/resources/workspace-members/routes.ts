@@ -32,7 +32,7 @@ export default async function workspaceMembers (app: FastifyInstance): Promise<v
     store.members.delete(workspaceId, userId)
   })
 
-  serve(app, listWorkspaceMembers, holds('workspace_users.list'), async ({ caller, params, query }) => {
+  serve(app, listWorkspaceMembers, holds('workspace_users.list'), ({ caller, params, query }) => {
     const workspace = reachable(caller, params.workspaceId)
     const { total, items } = store.members.list(
       { workspaceId: workspace.id, role: query.role ?? null, email: query.email ?? null },
@@ -40,7 +40,7 @@ export default async function workspaceMembers (app: FastifyInstance): Promise<v
     return listEnvelope(total, items.map(toWorkspaceMember))
   })
 
-  serve(app, addWorkspaceMembers, holds('workspace_users.create'), async ({ caller, params, body }) => {
+  serve(app, addWorkspaceMembers, holds('workspace_users.create'), ({ caller, params, body }) => {
     const workspace = reachable(caller, params.workspaceId)
     const now = clock.now()
     const seen = new Set<string>()
@@ -54,16 +54,16 @@ export default async function workspaceMembers (app: FastifyInstance): Promise<v
     return {}
   })
 
-  serve(app, retrieveWorkspaceMember, holds('workspace_users.read'), async ({ caller, params }) =>
+  serve(app, retrieveWorkspaceMember, holds('workspace_users.read'), ({ caller, params }) =>
     toWorkspaceMember(memberOf(reachable(caller, params.workspaceId), params.userId)))
 
-  serve(app, updateWorkspaceMember, holds('workspace_users.update'), async ({ caller, params, body }) => {
+  serve(app, updateWorkspaceMember, holds('workspace_users.update'), ({ caller, params, body }) => {
     const member = memberOf(reachable(caller, params.workspaceId), params.userId)
     store.members.setRole(member.workspace_id, member.user_id, body.role, clock.now())
     return {}
   })
 
-  serve(app, removeWorkspaceMember, holds('workspace_users.delete'), async ({ caller, params }) => {
+  serve(app, removeWorkspaceMember, holds('workspace_users.delete'), ({ caller, params }) => {
     const member = memberOf(reachable(caller, params.workspaceId), params.userId)
     removeWithKeys(member.workspace_id, member.user_id)
     return {}

@@ -32,7 +32,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     store.workspaces.delete(id)
   })
 
-  serve(app, listWorkspaces, holds('workspaces.list'), async ({ caller, query }) => {
+  serve(app, listWorkspaces, holds('workspaces.list'), ({ caller, query }) => {
     // No workspace is ever archived here: asking only for archived ones finds none.
     if (query.status !== undefined && !query.status.split(',').includes('active')) return listEnvelope(0, [])
     const { total, items } = store.workspaces.list({
@@ -44,7 +44,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     return listEnvelope(total, items.map(toWorkspaceObject))
   })
 
-  serve(app, createWorkspace, holds('workspaces.create'), async ({ caller, body }) => {
+  serve(app, createWorkspace, holds('workspaces.create'), ({ caller, body }) => {
     if (caller.workspaceId !== null) throw forbidden()
     const userIds = [...new Set(body.users ?? [])]
     for (const userId of userIds) userOfOrganisation(store.users, caller, userId)
@@ -60,17 +60,17 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     return toWorkspaceObject(workspace)
   })
 
-  serve(app, retrieveWorkspace, holds('workspaces.read'), async ({ caller, params }) => {
+  serve(app, retrieveWorkspace, holds('workspaces.read'), ({ caller, params }) => {
     const workspace = reachable(caller, params.workspaceId)
     return toWorkspaceWithUsers(workspace, store.members.ofWorkspace(workspace.id).map(toWorkspaceMember))
   })
 
-  serve(app, updateWorkspace, holds('workspaces.update'), async ({ caller, params, body }) => {
+  serve(app, updateWorkspace, holds('workspaces.update'), ({ caller, params, body }) => {
     store.workspaces.update(applyUpdate(reachable(caller, params.workspaceId), body, clock.now()))
     return {}
   })
 
-  serve(app, deleteWorkspace, holds('workspaces.delete'), async ({ caller, params, query, body }) => {
+  serve(app, deleteWorkspace, holds('workspaces.delete'), ({ caller, params, query, body }) => {
     const workspace = reachable(caller, params.workspaceId)
     if (body?.name !== undefined && body.name !== workspace.name) throw invalidField('name', 'must be the name of the workspace being deleted')
     if (workspace.is_default === 1) throw conflict('The default workspace of an organisation cannot be deleted')
