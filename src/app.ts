@@ -13,6 +13,7 @@ import { Faults } from './faults.js'
 import { answerInEnvelope, clientErrorHandler, requireAdminToken, serverOptions } from './http.js'
 import { keepJournal } from './journal.js'
 import { packageFile } from './package-files.js'
+import { lazyRequestLogger } from './request-log.js'
 import { serializerCompiler } from './serialization.js'
 import { validatorCompiler } from './validation.js'
 import portkey from './routes/portkey.js'
@@ -64,6 +65,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream, seed
     // shipped `info` the request journal (GET /__mock/requests) holds what a test needs of each
     // request; `debug` and `trace` log every one as well.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    childLoggerFactory: lazyRequestLogger,
     // A base URL given with a trailing slash makes `//api-keys` in clients that concatenate.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // Only the methods the document lists: no implicit HEAD twin of every GET.
