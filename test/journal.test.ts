@@ -87,11 +87,11 @@ t.test('bounded by the bytes it keeps too: a few large answers push the oldest o
   const journal = new Journal(100, 1000)
   const entry = (n: number) => ({
     at: 0, method: 'GET', url: `/api-keys?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body: null,
-    answer: JSON.stringify({ pad: 'x'.repeat(390) }),
+    answer: JSON.stringify({ pad: 'x'.repeat(390) }), answerBytes: 400,
   })
   for (let n = 1; n <= 5; n++) journal.record(entry(n))
-  t.same(journal.list({}).map(e => e.query), ['n=5', 'n=4'], 'two entries of 400-character answers fit in 1,000 bytes; a third would not')
-  journal.record({ ...entry(6), answer: JSON.stringify({ pad: 'x'.repeat(5000) }) })
+  t.same(journal.list({}).map(e => e.query), ['n=5', 'n=4'], 'two entries of 400-character ASCII answers fit in 1,000 bytes; a third would not')
+  journal.record({ ...entry(6), answer: JSON.stringify({ pad: 'x'.repeat(5000) }), answerBytes: 5010 })
   t.same(journal.list({}).map(e => e.query), ['n=6'], 'one answer over the bound is still kept, alone')
 })
 
@@ -114,4 +114,29 @@ t.test('kept as sent: text beyond ASCII, in the body, headers and answer, reads 
     t.equal(entry.api_key_id, entry.id % 2 ? 'k' : null)
     t.equal(entry.duration_ms, 1.5)
   }
+})
+
+t.test('answers read back as given, whether kept as ASCII or as UTF-16, and whatever the sender counted', async t => {
+  const journal = new Journal(20)
+  const answers = [
+    JSON.stringify({ name: 'plain ascii' }),
+    JSON.stringify({ name: 'Équipe 研究 🔬' }),
+    JSON.stringify({ name: 'ÿ, one byte a character in V8, two in UTF-8' }),
+  ]
+  for (const [n, answer] of answers.entries()) {
+    for (const answerBytes of [Buffer.byteLength(answer), undefined]) {
+      journal.record({ at: n, method: 'GET', url: `/x?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body: null, answer, answerBytes })
+    }
+  }
+  const read = journal.list({}).reverse().map(entry => entry.response.body)
+  t.same(read, answers.flatMap(answer => [JSON.parse(answer), JSON.parse(answer)]))
+})
+
+t.test('an answer beyond ASCII is journalled as it was served', async t => {
+  const app = await build(t)
+  const served = await app.inject({ url: `/v1/admin/workspaces/${SEED.workspaces.research.id}`, headers: { 'x-portkey-api-key': DEV.admin } })
+  t.equal(served.statusCode, 200)
+  t.not(served.rawPayload.length, served.body.length, 'the seed\'s workspace answers text beyond ASCII')
+  const { body } = await journal(app)
+  t.same(body.data[0].response.body, served.json())
 })
