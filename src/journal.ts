@@ -40,7 +40,7 @@ export interface Recorded {
   answerBytes?: number
 }
 
-// Entries are kept as UTF-8 bytes in one ring buffer, not as objects: objects kept past a young-
+// Entries are kept as bytes in one ring buffer, not as objects: objects kept past a young-
 // generation collection are copied into the old generation, and kept by the thousand those copies
 // cost a read ~12% of its rate (measured: the hook without the keeping costs nothing); buffers made
 // and freed as it goes cost collections too. Each entry is two writes: its url and body as one
