@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { migrate, openDatabase } from '../src/db/open.js'
+import { paged } from '../src/db/paged.js'
 import { parseColumn } from '../src/db/table.js'
 import { ApiKeyRepository, PAGE_STATEMENTS } from '../src/resources/api-keys/repository.js'
 import { hashSecret } from '../src/secrets.js'
@@ -117,4 +118,35 @@ t.test('a JSON column decodes as JSON.parse does, whatever was decoded before it
   const long = JSON.stringify({ pad: 'x'.repeat(600) })
   t.same(parseColumn(long), JSON.parse(long))
   t.not(parseColumn(long), parseColumn(long), 'a long text is not kept')
+})
+
+t.test('a list puts the condition of each filter field given, and only those, whichever are given', async t => {
+  const db = new Database(':memory:')
+  t.teardown(() => db.close())
+  db.exec('CREATE TABLE things (id INTEGER PRIMARY KEY, owner TEXT NOT NULL, colour TEXT, size INTEGER NOT NULL)')
+  const insert = db.prepare('INSERT INTO things (id, owner, colour, size) VALUES (?, ?, ?, ?)')
+  type Thing = { id: number, owner: string, colour: string | null, size: number }
+  type Filter = { owner: string, colour: string | null, smallerThan: number | null }
+  const list = paged<Filter, Thing>(db, {
+    select: 'SELECT id, owner, colour, size FROM things',
+    count: 'SELECT count(*) FROM things',
+    where: { owner: 'owner = ?', colour: 'colour = ?', smallerThan: 'size < ?' },
+    order: 'id DESC',
+  })
+  const things: Thing[] = Array.from({ length: 60 }, (_, i) => ({ id: i, owner: ['a', 'b'][i % 2], colour: [null, 'red', 'blue'][i % 3], size: i % 7 }))
+  for (const thing of things) insert.run(thing.id, thing.owner, thing.colour, thing.size)
+  const filters = fc.record({
+    owner: fc.constantFrom('a', 'b', 'c'),
+    colour: fc.constantFrom(null, 'red', 'blue', 'green'),
+    smallerThan: fc.option(fc.integer({ min: 0, max: 8 })),
+  })
+  const page = fc.record({ limit: fc.integer({ min: 1, max: 40 }), offset: fc.integer({ min: 0, max: 70 }) })
+  t.doesNotThrow(() => fc.assert(fc.property(filters, page, (filter, page) => {
+    const matching = things.filter(thing => thing.owner === filter.owner && (filter.colour === null || thing.colour === filter.colour) &&
+      (filter.smallerThan === null || thing.size < filter.smallerThan)).reverse()
+    const expected = { total: matching.length, items: matching.slice(page.offset, page.offset + page.limit) }
+    return JSON.stringify(list(filter, page)) === JSON.stringify(expected)
+  }), { numRuns: 200 }))
+  t.throws(() => paged(db, { select: 'SELECT id FROM things', count: 'SELECT count(*) FROM things', where: { owner: 'owner = ? OR owner = ?' }, order: 'id' }),
+    /owner must have one \?/, 'a condition binds its field once')
 })

@@ -1,13 +1,19 @@
+import type Database from 'better-sqlite3'
 import type { Page } from '../platform/paging.js'
 import type { Db } from './open.js'
 
-export interface PagedQuery<T> {
+type Statement = Database.Statement<unknown[], unknown>
+
+export interface PagedQuery<F, T> {
   /** `SELECT ... FROM ...` (joins included), without WHERE. */
   select: string
   /** `SELECT count(*) FROM ...`, the same tables. */
   count: string
-  /** The filter, with named parameters; an absent filter is a NULL that matches everything. */
-  where: string
+  /**
+   * Each field of the filter and the condition it puts on a row, with one `?` for the field's value;
+   * a field that is null puts none.
+   */
+  where: { readonly [K in keyof F]-?: string }
   order: string
   /** Rows are read as arrays and decoded; without it, as objects. */
   decode?: (row: unknown[]) => T
@@ -18,19 +24,42 @@ export interface PagedQuery<T> {
 export const LIMIT_OFFSET = 'LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)'
 
 /**
- * A list statement, prepared once: a page of what matches a filter, and how many match in all. A
- * page past the last match reads nothing, and no offset beyond SQLite's integers reaches the store.
+ * A list: a page of what matches a filter, and how many match in all. A page past the last match
+ * reads nothing, and no offset beyond SQLite's integers reaches the store.
+ *
+ * Each set of fields a filter gives has its own pair of statements, with only their conditions,
+ * bound by position, prepared when first asked for. One statement for every filter, an absent field
+ * a NULL that matched everything (`@name IS NULL OR ...`), cost the workspace list's store work 6.1 µs
+ * where this costs 4.8: each named parameter costs its binding ~0.15 µs, each condition its step.
  */
-export function paged<F extends object, T> (db: Db, query: PagedQuery<T>): (filter: F, page: Page) => { total: number, items: T[] } {
-  const total = db.prepare<[F], number>(`${query.count} ${query.where}`).pluck()
-  // The page is bound by position beside the named filter: merging the two into one object cost ~1 µs.
-  const rows = db.prepare<[number, number, F], unknown>(`${query.select} ${query.where} ORDER BY ${query.order} ${LIMIT_OFFSET}`)
+export function paged<F extends object, T> (db: Db, query: PagedQuery<F, T>): (filter: F, page: Page) => { total: number, items: T[] } {
+  const fields = Object.keys(query.where) as (keyof F & string)[]
+  for (const field of fields) {
+    if (query.where[field].split('?').length !== 2) throw new Error(`the condition of ${field} must have one ?: ${query.where[field]}`)
+  }
   const { decode } = query
-  if (decode) rows.raw()
+  const prepare = (given: number): { total: Statement, rows: Statement } => {
+    const conditions = fields.filter((_, i) => (given & (1 << i)) !== 0).map(field => query.where[field])
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`
+    const rows = db.prepare<unknown[], unknown>(`${query.select} ${where} ORDER BY ${query.order} ${LIMIT_OFFSET}`)
+    return { total: db.prepare<unknown[], unknown>(`${query.count} ${where}`).pluck(), rows: decode ? rows.raw() : rows }
+  }
+  // By the set of fields given, one bit a field.
+  const statements: ({ total: Statement, rows: Statement } | undefined)[] = []
   return (filter, page) => {
-    const count = total.get(filter)!
+    let given = 0
+    const values: unknown[] = []
+    for (let i = 0; i < fields.length; i++) {
+      const value = filter[fields[i]]
+      if (value !== null && value !== undefined) {
+        given |= 1 << i
+        values.push(value)
+      }
+    }
+    const { total, rows } = statements[given] ??= prepare(given)
+    const count = total.get(values) as number
     if (page.offset >= count) return { total: count, items: [] }
-    const found = rows.all(page.limit, page.offset, filter)
+    const found = rows.all(values, page.limit, page.offset)
     return { total: count, items: decode ? (found as unknown[][]).map(decode) : found as T[] }
   }
 }

@@ -9,7 +9,7 @@ export interface ConfigFilter {
   workspaceId: string | null
 }
 
-const WHERE = 'WHERE organisation_id = @organisationId AND (@workspaceId IS NULL OR workspace_id = @workspaceId)'
+const WHERE = { organisationId: 'organisation_id = ?', workspaceId: 'workspace_id = ?' }
 
 export class ConfigRepository {
   readonly #find

@@ -16,9 +16,10 @@ export interface InviteFilter {
   pendingAfter: number | null
 }
 
-const WHERE = `WHERE organisation_id = @organisationId AND (@role IS NULL OR role = @role) AND (@email IS NULL OR email = @email)
-  AND (@status IS NULL OR status = @status) AND (@expiredBefore IS NULL OR expires_at <= @expiredBefore)
-  AND (@pendingAfter IS NULL OR expires_at > @pendingAfter)`
+const WHERE = {
+  organisationId: 'organisation_id = ?', role: 'role = ?', email: 'email = ?', status: 'status = ?',
+  expiredBefore: 'expires_at <= ?', pendingAfter: 'expires_at > ?',
+}
 
 export class InviteRepository extends TableRepository<Invite> {
   readonly #find

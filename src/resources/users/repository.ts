@@ -11,7 +11,7 @@ export interface UserFilter {
   email: string | null
 }
 
-const WHERE = 'WHERE organisation_id = @organisationId AND (@role IS NULL OR role = @role) AND (@email IS NULL OR email = @email)'
+const WHERE = { organisationId: 'organisation_id = ?', role: 'role = ?', email: 'email = ?' }
 
 export class UserRepository extends TableRepository<User> {
   readonly #find

@@ -11,7 +11,7 @@ export interface MemberFilter {
 }
 
 // Memberships are read with what they show of their user (the workspace_users view), in the order they joined.
-const WHERE = 'WHERE workspace_id = @workspaceId AND (@role IS NULL OR role = @role) AND (@email IS NULL OR email = @email)'
+const WHERE = { workspaceId: 'workspace_id = ?', role: 'role = ?', email: 'email = ?' }
 const ORDER = 'created_at, user_id'
 
 export class MemberRepository {

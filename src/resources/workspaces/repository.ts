@@ -13,9 +13,7 @@ export interface WorkspaceFilter {
   exactName: string | null
 }
 
-// One statement serves every filter: an absent filter is a NULL that matches everything.
-const WHERE = `WHERE organisation_id = @organisationId AND (@workspaceId IS NULL OR id = @workspaceId)
-  AND (@name IS NULL OR instr(name, @name) > 0) AND (@exactName IS NULL OR name = @exactName)`
+const WHERE = { organisationId: 'organisation_id = ?', workspaceId: 'id = ?', name: 'instr(name, ?) > 0', exactName: 'name = ?' }
 
 // Where a workspace belongs, its slug and whether it is the default never change.
 export class WorkspaceRepository extends TableRepository<Workspace> {
