@@ -24,8 +24,7 @@ export interface PagedQuery<F, T> {
 export const LIMIT_OFFSET = 'LIMIT CAST(? AS INTEGER) OFFSET CAST(? AS INTEGER)'
 
 /**
- * A list: a page of what matches a filter, and how many match in all. A page past the last match
- * reads nothing, and no offset beyond SQLite's integers reaches the store.
+ * A list: a page of what matches a filter, and how many match in all.
  *
  * Each set of fields a filter gives has its own pair of statements, with only their conditions,
  * bound by position, prepared when first asked for. One statement for every filter, an absent field
@@ -57,9 +56,12 @@ export function paged<F extends object, T> (db: Db, query: PagedQuery<F, T>): (f
       }
     }
     const { total, rows } = statements[given] ??= prepare(given)
-    const count = total.get(values) as number
-    if (page.offset >= count) return { total: count, items: [] }
     const found = rows.all(values, page.limit, page.offset)
+    // A page that is neither full nor empty ends the list, so it tells how many match; only a full
+    // page or one past the end has them counted (~0.5 µs, most lists of a test's data being short).
+    const count = found.length > 0 && found.length < page.limit
+      ? page.offset + found.length
+      : found.length === 0 && page.offset === 0 ? 0 : total.get(values) as number
     return { total: count, items: decode ? (found as unknown[][]).map(decode) : found as T[] }
   }
 }
