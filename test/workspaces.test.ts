@@ -131,7 +131,14 @@ t.test('delete: the default workspace never; dependents only with force_delete, 
   const busy = await del(research.id)
   t.equal(busy.status, 409)
   t.equal(busy.body.data.errorCode, 'AB07')
-  t.match(busy.body.data.message, /force_delete/)
+  const count = async (url: string) => (await call(app, DEV.admin, { url })).body.total
+  const [keys, configs, members] = [
+    await count(`/api-keys?workspace_id=${research.id}`),
+    await count(`/configs?workspace_id=${research.id}`),
+    await count(`/admin/workspaces/${research.id}/users`),
+  ]
+  t.equal(busy.body.data.message, `Unable to delete: workspace ${research.slug} still has ${keys} API keys, ${configs} configs and ${members} members. ` +
+    'Remove them first, or send force_delete: true to delete them with it', 'the message counts what the lists hold')
   t.equal((await del(research.id, { name: 'Not research', force_delete: true })).status, 400, 'a name that is not the workspace\'s')
   t.equal((await call(app, created.key, { url: '/api-keys' })).status, 403, 'the key still authenticates before')
 
