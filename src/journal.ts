@@ -18,7 +18,8 @@ export interface JournalFilter {
 }
 
 const REPLACED = '[redacted]'
-/** The most the journal keeps of what was sent and answered, in bytes of UTF-8. */
+const BEYOND_LATIN1 = /[^\0-\xff]/
+/** The most the journal keeps of what was sent and answered, in bytes as kept (one or two a character). */
 const MAX_BYTES = 8 * 1024 * 1024
 // Operations whose answer carries a full secret, in `key`.
 const ANSWER_SECRETS = new Set(['createApiKey', 'rotateApiKey'])
@@ -43,17 +44,20 @@ export interface Recorded {
 // Entries are kept as bytes in one ring buffer, not as objects: objects kept past a young-
 // generation collection are copied into the old generation, and kept by the thousand those copies
 // cost a read ~12% of its rate (measured: the hook without the keeping costs nothing); buffers made
-// and freed as it goes cost collections too. Each entry is two writes: its url and body as one
-// string, sliced by the url's length in UTF-16 units when read, and the answer. Texts that repeat
-// from request to request are kept by reference instead, since they are long-lived already: the
+// and freed as it goes cost collections too. Each entry is one text, its url, body and answer, and
+// one write: timed in a running server, a request's first call into Buffer's native writes takes
+// 0.55-0.65 µs and the next 0.2 (0.05-0.1 in a loop of them), and writing the url and the answer
+// apart left a key read with the journal at 0.92-0.95 of its rate without, where one write leaves it
+// at 0.96. The text is sliced by the url's and the body's lengths in UTF-16 units when read. Texts
+// that repeat from request to request are kept by reference instead, since they are long-lived already: the
 // method (Node's own), the caller's key id (its cached credential's), the operation id (the route's)
 // and the header text (built again only when a request's header lines differ from the last one's).
 // Numbers sit in typed arrays, one slot an entry, in a ring of the journal's size.
-// An answer is copied as V8 holds it: ASCII (its UTF-8 byte count equal to its length) a byte a
-// character, any other text as UTF-16. V8 holds a text with one character beyond ASCII at two bytes
-// a character, and encoding it to UTF-8 made a record of a workspace's answer (the seed's emoji)
-// 1.1 µs, where as UTF-16 it is 0.6 (micro-benchmark); the journal's cost to a workspace read went
-// from 0.91-0.93 of its rate without it to 0.92-0.96 (three runs and four, eighteen pairs each).
+// The text is copied as V8 holds it where it can be: a byte a character (latin1) when the answer is
+// ASCII (its UTF-8 byte count equal to its length) and the url and body hold no character beyond
+// latin1, as UTF-16 otherwise. V8 holds a text with one character beyond latin1 at two bytes a
+// character, and encoding it to UTF-8 made a record of a workspace's answer (the seed's emoji) 1.1
+// µs, where as UTF-16 it is 0.6 (micro-benchmark).
 const SHARED = 4 // method, api key id, operation id, headers
 const NUMBERS = 4 // id, at, status, duration
 
@@ -62,11 +66,14 @@ export class Journal {
   // is kept is always [start of the oldest, #end), at most maxBytes; an entry never wraps.
   readonly #starts: Float64Array
   #end = 0
-  /** Bytes of the url and body, then of the answer. */
+  /** Bytes of the entry's text. */
   readonly #bytes: Int32Array
-  /** Length of the url in UTF-16 units; what follows it is the body, if any (never empty: `{}` at least). */
-  readonly #urlLengths: Int32Array
-  /** 1 where the answer is kept as UTF-16, 0 where as ASCII. */
+  /**
+   * Where the url ends and where the body does, in UTF-16 units of the text; what follows is the
+   * answer. A body is never empty (`{}` at least), so equal ends mean none.
+   */
+  readonly #ends: Int32Array
+  /** 1 where the text is kept as UTF-16, 0 where as latin1. */
   readonly #wide: Uint8Array
   readonly #numbers: Float64Array
   readonly #shared: (string | null)[]
@@ -81,8 +88,8 @@ export class Journal {
 
   constructor (readonly size: number, readonly maxBytes = MAX_BYTES) {
     this.#starts = new Float64Array(size)
-    this.#bytes = new Int32Array(size * 2)
-    this.#urlLengths = new Int32Array(size)
+    this.#bytes = new Int32Array(size)
+    this.#ends = new Int32Array(size * 2)
     this.#wide = new Uint8Array(size)
     this.#numbers = new Float64Array(size * NUMBERS)
     this.#shared = new Array<string | null>(size * SHARED).fill(null)
@@ -92,16 +99,12 @@ export class Journal {
     if (this.size === 0) return
     const body = isObject(entry.body) ? JSON.stringify(entry.body) : null
     const head = body === null ? entry.url : entry.url + body
-    const wide = entry.answerBytes !== entry.answer.length
-    const answerRoom = wide ? entry.answer.length * 2 : entry.answer.length
-    // Room for the most the head can take (UTF-8 takes at most three bytes a UTF-16 unit), counted
-    // exactly only where that would not fit.
+    // Node reads a url's bytes as latin1; a body may hold any character.
+    const wide = entry.answerBytes !== entry.answer.length || (body !== null && BEYOND_LATIN1.test(body))
+    const text = head + entry.answer
+    const room = wide ? text.length * 2 : text.length
     let start = this.#end
-    let room = head.length * 3 + answerRoom
-    if (start % this.maxBytes + room > this.maxBytes) {
-      room = Buffer.byteLength(head) + answerRoom
-      if (start % this.maxBytes + room > this.maxBytes) start += this.maxBytes - start % this.maxBytes
-    }
+    if (start % this.maxBytes + room > this.maxBytes) start += this.maxBytes - start % this.maxBytes
     // Back to the ring's start as soon as what is kept leaves room there, so that a journal kept
     // small by its count writes over a few of the ring's megabytes, not all of them: the bytes it
     // sweeps through push the store's pages out of the processor's caches (-5% on a read).
@@ -112,17 +115,14 @@ export class Journal {
     while (this.#count > 0 && (this.#count === this.size || start + (alone ? this.maxBytes : room) - this.#starts[this.#oldest] > this.maxBytes)) this.#drop()
 
     const buffer = alone ? (this.#alone = Buffer.allocUnsafeSlow(room)) : this.#ring ??= Buffer.allocUnsafeSlow(this.maxBytes)
-    const offset = alone ? 0 : start % this.maxBytes
-    const headBytes = buffer.write(head, offset)
-    const bytes = headBytes + buffer.write(entry.answer, offset + headBytes, wide ? 'utf16le' : 'latin1')
-    const end = alone ? start + this.maxBytes : start + bytes
+    buffer.write(text, alone ? 0 : start % this.maxBytes, wide ? 'utf16le' : 'latin1')
 
     const slot = (this.#oldest + this.#count++) % this.size
     this.#starts[slot] = start
-    this.#end = end
-    this.#bytes[slot * 2] = headBytes
-    this.#bytes[slot * 2 + 1] = bytes - headBytes
-    this.#urlLengths[slot] = entry.url.length
+    this.#end = alone ? start + this.maxBytes : start + room
+    this.#bytes[slot] = room
+    this.#ends[slot * 2] = entry.url.length
+    this.#ends[slot * 2 + 1] = head.length
     this.#wide[slot] = wide ? 1 : 0
     const shared = slot * SHARED
     this.#shared[shared] = entry.method
@@ -144,7 +144,7 @@ export class Journal {
     return this.#lastHeaders
   }
 
-  #isAlone (slot: number): boolean { return this.#bytes[slot * 2] + this.#bytes[slot * 2 + 1] > this.maxBytes }
+  #isAlone (slot: number): boolean { return this.#bytes[slot] > this.maxBytes }
 
   #drop (): void {
     if (this.#isAlone(this.#oldest)) this.#alone = undefined
@@ -160,10 +160,10 @@ export class Journal {
       const [id, at, status, durationMs] = this.#numbers.subarray(slot * NUMBERS, (slot + 1) * NUMBERS)
       if (filter.status !== undefined && status !== filter.status) continue
       const [chunk, offset] = this.#isAlone(slot) ? [this.#alone!, 0] : [this.#ring!, this.#starts[slot] % this.maxBytes]
-      const headEnd = offset + this.#bytes[slot * 2]
-      const head = chunk.toString('utf8', offset, headEnd)
-      const url = head.slice(0, this.#urlLengths[slot])
-      const body = head.length > url.length ? head.slice(url.length) : null
+      const text = chunk.toString(this.#wide[slot] === 1 ? 'utf16le' : 'latin1', offset, offset + this.#bytes[slot])
+      const [urlEnd, bodyEnd] = this.#ends.subarray(slot * 2, slot * 2 + 2)
+      const url = text.slice(0, urlEnd)
+      const body = bodyEnd > urlEnd ? text.slice(urlEnd, bodyEnd) : null
       const [method, apiKeyId, operationId, headers] = this.#shared.slice(slot * SHARED, (slot + 1) * SHARED) as [string, string | null, string | null, string]
       const [path, query = ''] = url.split('?', 2)
       if (filter.method !== undefined && method !== filter.method) continue
@@ -180,7 +180,7 @@ export class Journal {
         api_key_id: apiKeyId,
         operation_id: operationId,
         request: { headers: headersOf(headers), body: body === null ? null : JSON.parse(body) as Record<string, unknown> },
-        response: { body: parseOrWrap(chunk.toString(this.#wide[slot] === 1 ? 'utf16le' : 'latin1', headEnd, headEnd + this.#bytes[slot * 2 + 1])) },
+        response: { body: parseOrWrap(text.slice(bodyEnd)) },
       })
     }
     return found

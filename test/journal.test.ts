@@ -132,6 +132,23 @@ t.test('answers read back as given, whether kept as ASCII or as UTF-16, and what
   t.same(read, answers.flatMap(answer => [JSON.parse(answer), JSON.parse(answer)]))
 })
 
+t.test('url, body and answer read back as given, whichever of them holds text beyond latin1', async t => {
+  const journal = new Journal(50)
+  const bodies = [null, { name: 'ascii' }, { name: 'Équipe ÿ' }, { name: '研究 🚀' }]
+  const answers = [JSON.stringify({ id: 'ascii' }), JSON.stringify({ name: '🔬 Research' })]
+  const urls = ['/api-keys?name=plain', '/api-keys?name=\u00e9t\u00e9']
+  const cases = urls.flatMap(url => bodies.flatMap(body => answers.map(answer => ({ url, body, answer }))))
+  for (const [n, { url, body, answer }] of cases.entries()) {
+    journal.record({ at: n, method: 'POST', url, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body, answer, answerBytes: Buffer.byteLength(answer) })
+  }
+  const read = journal.list({}).reverse()
+  t.equal(read.length, cases.length)
+  for (const [n, { url, body, answer }] of cases.entries()) {
+    const [path, query] = url.split('?')
+    t.same([read[n].path, read[n].query, read[n].request.body, read[n].response.body], [path, query, body, JSON.parse(answer)], JSON.stringify(cases[n]))
+  }
+})
+
 t.test('an answer beyond ASCII is journalled as it was served', async t => {
   const app = await build(t)
   const served = await app.inject({ url: `/v1/admin/workspaces/${SEED.workspaces.research.id}`, headers: { 'x-portkey-api-key': DEV.admin } })
