@@ -10,7 +10,8 @@ export interface MemberFilter {
   email: string | null
 }
 
-// Memberships are read with what they show of their user (the workspace_users view), in the order they joined.
+// Memberships are read with what they show of their user (the workspace_users view), in the order they
+// joined, from one index (migration 010).
 const WHERE = { workspaceId: 'workspace_id = ?', role: 'role = ?', email: 'email = ?' }
 const ORDER = 'created_at, user_id'
 
