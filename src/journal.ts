@@ -49,10 +49,10 @@ export interface Recorded {
 // 0.55-0.65 µs and the next 0.2 (0.05-0.1 in a loop of them), and writing the url and the answer
 // apart left a key read with the journal at 0.92-0.95 of its rate without, where one write leaves it
 // at 0.96. The text is sliced by the url's and the body's lengths in UTF-16 units when read. Texts
-// that repeat from request to request are kept by reference instead, since they are long-lived already: the
-// method (Node's own), the caller's key id (its cached credential's), the operation id (the route's)
-// and the header text (built again only when a request's header lines differ from the last one's).
-// Numbers sit in typed arrays, one slot an entry, in a ring of the journal's size.
+// that repeat from request to request are kept by reference instead, since they are long-lived
+// already: the method (Node's own), the caller's key id (its cached credential's), the operation id
+// (the route's) and the header text (built again only when a request's header lines differ from the
+// last one's). Numbers sit in typed arrays, one slot an entry, in a ring of the journal's size.
 // The text is copied as V8 holds it where it can be: a byte a character (latin1) when the answer is
 // ASCII (its UTF-8 byte count equal to its length) and the url and body hold no character beyond
 // latin1, as UTF-16 otherwise. V8 holds a text with one character beyond latin1 at two bytes a
