@@ -50,6 +50,32 @@ t.test('add, change the role, remove: all or none, and a user key leaves with it
   t.equal((await call(app, DEV.admin, { url: `${membersOf('ws-nope-000000')}/${carol.id}` })).status, 403, 'an unknown workspace')
 })
 
+// A workspace's members are remembered between writes (MemberRepository.ofWorkspace): every kind of
+// write that changes what a workspace read shows of them shows at once, and so does a restore.
+t.test('a workspace read shows each change to its members at once, and a restore\'s', async t => {
+  const app = await build(t)
+  const shown = async () => (await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).body.users
+    .map((u: { id: string, role: string, org_role: string }) => `${u.id === alice.id ? 'alice' : u.id === bob.id ? 'bob' : 'carol'} ${u.role} ${u.org_role}`)
+  const before = await shown()
+  t.same(before, ['bob member member', 'carol manager admin'])
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/members' })).status, 200)
+  t.same(await shown(), before, 'a read again, unchanged')
+  await call(app, DEV.admin, { method: 'POST', url: membersOf(research.id), payload: { users: [{ id: alice.id, role: 'admin' }] } })
+  t.same(await shown(), [...before, 'alice admin owner'], 'a member added')
+  await call(app, DEV.admin, { method: 'PUT', url: `${membersOf(research.id)}/${bob.id}`, payload: { role: 'manager' } })
+  t.same(await shown(), ['bob manager member', 'carol manager admin', 'alice admin owner'], 'a role changed')
+  await call(app, DEV.admin, { method: 'PUT', url: `/admin/users/${carol.id}`, payload: { role: 'member' } })
+  t.same(await shown(), ['bob manager member', 'carol manager member', 'alice admin owner'], 'a user\'s own role changed')
+  await call(app, DEV.admin, { method: 'DELETE', url: `${membersOf(research.id)}/${alice.id}` })
+  t.same(await shown(), ['bob manager member', 'carol manager member'], 'a member removed')
+  await call(app, DEV.admin, { method: 'DELETE', url: `/admin/users/${bob.id}` })
+  t.same(await shown(), ['carol manager member'], 'a user deleted')
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/members/restore' })).status, 200)
+  t.same(await shown(), before, 'restored')
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/reset' })).status, 200)
+  t.same(await shown(), before, 'reset')
+})
+
 t.test('workspace_users.* scopes; a workspace key manages only its own workspace\'s members', async t => {
   const app = await build(t)
   const manager = addKey(app, { type: 'workspace-service', scopes: ['workspace_users.list', 'workspace_users.create'] })

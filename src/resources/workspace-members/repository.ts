@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.js'
 import { paged } from '../../db/paged.js'
+import { untilWritten } from '../../db/until-written.js'
 import type { Page } from '../../platform/paging.js'
 import type { WorkspaceRole } from '../../schemas/generated.js'
 import { membersTable as table, workspaceUsersView as users, type Member, type MemberOfUser } from './model.js'
@@ -28,7 +29,8 @@ export class MemberRepository {
 
   constructor (db: Db) {
     this.#insert = db.prepare<Record<string, unknown>>(table.insert)
-    this.#ofWorkspace = db.prepare<[string], unknown[]>(`${users.select} WHERE workspace_id = ? ORDER BY ${ORDER}`).raw()
+    const ofWorkspace = db.prepare<[string], unknown[]>(`${users.select} WHERE workspace_id = ? ORDER BY ${ORDER}`).raw()
+    this.#ofWorkspace = untilWritten(db, (workspaceId: string) => ofWorkspace.all(workspaceId).map(users.decode))
     this.#list = paged<MemberFilter, MemberOfUser>(db, {
       select: users.select, count: `SELECT count(*) FROM ${users.name}`, where: WHERE, order: ORDER, decode: users.decode,
     })
@@ -43,8 +45,11 @@ export class MemberRepository {
 
   insert (member: Member): void { this.#insert.run(table.encode(member)) }
 
-  /** A workspace's members with their users, in the order they joined. */
-  ofWorkspace (workspaceId: string): MemberOfUser[] { return this.#ofWorkspace.all(workspaceId).map(users.decode) }
+  /**
+   * A workspace's members with their users, in the order they joined. Remembered until the next
+   * write: the join was the largest part of a workspace read beyond a key read's (~4.5 µs in place).
+   */
+  ofWorkspace (workspaceId: string): readonly MemberOfUser[] { return this.#ofWorkspace(workspaceId) }
 
   list (filter: MemberFilter, page: Page): { total: number, items: MemberOfUser[] } { return this.#list(filter, page) }
 
