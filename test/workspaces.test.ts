@@ -36,6 +36,31 @@ t.test('the list: newest first, every field, filters by part of the name, the wh
   t.equal((await call(app, DEV.admin, { url: '/admin/workspaces?status=deleted' })).status, 400)
 })
 
+// A page of workspaces is remembered between writes (WorkspaceRepository.list): each write shows at
+// once, and so does a restore; callers and filters that differ never share a page.
+t.test('the list shows each write at once, and a restore\'s; no two filters or callers share a page', async t => {
+  const app = await build(t)
+  const own = addKey(app, { type: 'workspace-service', scopes: ['workspaces.list'] })
+  const slugs = async (query = '', secret = DEV.admin) => (await call(app, secret, { url: `/admin/workspaces?${query}` })).body.data
+    .map((w: { slug: string, name: string }) => `${w.slug} ${w.name}`)
+  const before = await slugs()
+  t.same(before, [`${research.slug} 🔬 Research`, `${shared.slug} Shared`])
+  t.same(await slugs('', own.secret), [`${shared.slug} Shared`], 'a workspace key, right after the organisation key')
+  t.same(await slugs('name=null'), [], 'the name "null" is not no name')
+  t.same(await slugs('exact_name=Shared'), [`${shared.slug} Shared`])
+  t.same(await slugs('page_size=1&current_page=1'), [`${shared.slug} Shared`])
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/workspaces' })).status, 200)
+  const created = (await call(app, DEV.admin, create({ name: 'Data' }))).body
+  t.same(await slugs(), [`${created.slug} Data`, ...before], 'created')
+  await call(app, DEV.admin, { method: 'PUT', url: `/admin/workspaces/${created.id}`, payload: { name: 'Data Platform' } })
+  t.same(await slugs(), [`${created.slug} Data Platform`, ...before], 'renamed')
+  await call(app, DEV.admin, { method: 'DELETE', url: `/admin/workspaces/${created.id}` })
+  t.same(await slugs(), before, 'deleted')
+  await call(app, DEV.admin, create({ name: 'Later' }))
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/workspaces/restore' })).status, 200)
+  t.same(await slugs(), before, 'restored')
+})
+
 t.test('workspaces are for organisation keys holding workspaces.*', async t => {
   const app = await build(t)
   t.equal((await call(app, DEV.workspace, { url: '/admin/workspaces' })).status, 403)

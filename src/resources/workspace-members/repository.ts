@@ -30,7 +30,7 @@ export class MemberRepository {
   constructor (db: Db) {
     this.#insert = db.prepare<Record<string, unknown>>(table.insert)
     const ofWorkspace = db.prepare<[string], unknown[]>(`${users.select} WHERE workspace_id = ? ORDER BY ${ORDER}`).raw()
-    this.#ofWorkspace = untilWritten(db, (workspaceId: string) => ofWorkspace.all(workspaceId).map(users.decode))
+    this.#ofWorkspace = untilWritten(db, (workspaceId: string) => ofWorkspace.all(workspaceId).map(users.decode), workspaceId => workspaceId)
     this.#list = paged<MemberFilter, MemberOfUser>(db, {
       select: users.select, count: `SELECT count(*) FROM ${users.name}`, where: WHERE, order: ORDER, decode: users.decode,
     })

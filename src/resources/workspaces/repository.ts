@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open.js'
 import { paged } from '../../db/paged.js'
 import { TableRepository } from '../../db/table.js'
+import { untilWritten } from '../../db/until-written.js'
 import type { Page } from '../../platform/paging.js'
 import { workspacesTable as table, type Workspace } from './model.js'
 
@@ -26,9 +27,11 @@ export class WorkspaceRepository extends TableRepository<Workspace> {
     // A workspace is named by its UUID or its slug; both are unique.
     this.#find = db.prepare<[string, string, string], unknown[]>(`${table.select} WHERE organisation_id = ? AND (id = ? OR slug = ?)`).raw()
     this.#defaultOf = db.prepare<[string], unknown[]>(`${table.select} WHERE organisation_id = ? AND is_default = 1`).raw()
-    this.#list = paged<WorkspaceFilter, Workspace>(db, {
+    const list = paged<WorkspaceFilter, Workspace>(db, {
       select: table.select, count: 'SELECT count(*) FROM workspaces', where: WHERE, order: 'created_at DESC, id DESC', decode: table.decode,
     })
+    this.#list = untilWritten(db, list, ({ organisationId, workspaceId, name, exactName }, { limit, offset }) =>
+      JSON.stringify([organisationId, workspaceId, name, exactName, limit, offset]))
   }
 
   find (organisationId: string, idOrSlug: string): Workspace | undefined {
@@ -40,5 +43,5 @@ export class WorkspaceRepository extends TableRepository<Workspace> {
     return table.maybe(this.#defaultOf.get(organisationId))
   }
 
-  list (filter: WorkspaceFilter, page: Page): { total: number, items: Workspace[] } { return this.#list(filter, page) }
+  list (filter: WorkspaceFilter, page: Page): { total: number, items: readonly Workspace[] } { return this.#list(filter, page) }
 }
