@@ -30,6 +30,8 @@ export class WorkspaceRepository extends TableRepository<Workspace> {
     const list = paged<WorkspaceFilter, Workspace>(db, {
       select: table.select, count: 'SELECT count(*) FROM workspaces', where: WHERE, order: 'created_at DESC, id DESC', decode: table.decode,
     })
+    // A page is remembered until the next write, as a workspace's members are: a list read again
+    // before anything changes (a test polling it, a load) skips its statement (~5 µs).
     this.#list = untilWritten(db, list, ({ organisationId, workspaceId, name, exactName }, { limit, offset }) =>
       JSON.stringify([organisationId, workspaceId, name, exactName, limit, offset]))
   }
