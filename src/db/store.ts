@@ -1,5 +1,4 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
-import type { Statement } from 'better-sqlite3'
 import fp from 'fastify-plugin'
 import { ApiKeyRepository } from '../resources/api-keys/repository.js'
 import { ConfigRepository } from '../resources/configs/repository.js'
@@ -12,6 +11,7 @@ import type { OrganisationPlan } from '../fixtures/plan.js'
 import { hashSecret } from '../secrets.js'
 import { openDatabase, openImage, type Db } from './open.js'
 import { OrganisationRepository } from './organisations.js'
+import { writeCount } from './until-written.js'
 
 // The images of the seeds in-memory stores of this process were opened with most recently: a test
 // suite builds many apps on one seed, and a copy of the image is far quicker than migrating and
@@ -34,7 +34,7 @@ export class Store {
   apiKeys!: ApiKeyRepository
 
   #seedImage: Buffer | undefined
-  #totalChanges!: Statement<[], number>
+  #writes!: () => number
 
   /** Opens and migrates the database, and loads the seed into it if it holds no organisation yet. */
   constructor (readonly path: string, readonly seed: readonly OrganisationPlan[]) {
@@ -68,15 +68,12 @@ export class Store {
     this.workspaces = new WorkspaceRepository(db)
     this.members = new MemberRepository(db)
     this.apiKeys = new ApiKeyRepository(db)
-    this.#totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck()
+    this.#writes = writeCount(db)
   }
 
-  /**
-   * Rows written on the current connection since it was opened (SQLite's total_changes()): it moves
-   * with every write, whatever the path, so a memo of what was read can tell it may be stale.
-   */
+  /** Rows written on the current connection since it was opened (writeCount). */
   changes (): number {
-    return this.#totalChanges.get()!
+    return this.#writes()
   }
 
   /** The seed's keys whose secrets still authenticate (a file store seeded earlier keeps its own). */
