@@ -87,6 +87,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream, seed
   app.decorate('random', random)
   app.decorate('faults', new Faults())
   app.decorateRequest('caller', null as never)
+  app.decorateRequest('operationId', null)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler(errorHandler)

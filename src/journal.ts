@@ -44,20 +44,17 @@ export interface Recorded {
 // Entries are kept as bytes in one ring buffer, not as objects: objects kept past a young-
 // generation collection are copied into the old generation, and kept by the thousand those copies
 // cost a read ~12% of its rate (measured: the hook without the keeping costs nothing); buffers made
-// and freed as it goes cost collections too. Each entry is one text, its url, body and answer, and
-// one write: timed in a running server, a request's first call into Buffer's native writes takes
-// 0.55-0.65 µs and the next 0.2 (0.05-0.1 in a loop of them), and writing the url and the answer
-// apart left a key read with the journal at 0.92-0.95 of its rate without, where one write leaves it
-// at 0.96. The text is sliced by the url's and the body's lengths in UTF-16 units when read. Texts
-// that repeat from request to request are kept by reference instead, since they are long-lived
-// already: the method (Node's own), the caller's key id (its cached credential's), the operation id
-// (the route's) and the header text (built again only when a request's header lines differ from the
-// last one's). Numbers sit in typed arrays, one slot an entry, in a ring of the journal's size.
-// The text is copied as V8 holds it where it can be: a byte a character (latin1) when the answer is
-// ASCII (its UTF-8 byte count equal to its length) and the url and body hold no character beyond
-// latin1, as UTF-16 otherwise. V8 holds a text with one character beyond latin1 at two bytes a
-// character, and encoding it to UTF-8 made a record of a workspace's answer (the seed's emoji) 1.1
-// µs, where as UTF-16 it is 0.6 (micro-benchmark).
+// and freed as it goes cost collections too. Each entry is one text, its url, body and answer, laid
+// side by side (see record()), and sliced by the url's and the body's lengths in UTF-16 units when
+// read. Texts that repeat from request to request are kept by reference instead, since they are
+// long-lived already: the method (Node's own), the caller's key id (its cached credential's), the
+// operation id (the route's) and the header text (built again only when a request's header lines
+// differ from the last one's). Numbers sit in typed arrays, one slot an entry, in a ring of the
+// journal's size. The text is copied as V8 holds it where it can be: a byte a character (latin1)
+// when the answer is ASCII (its UTF-8 byte count equal to its length) and the url and body hold no
+// character beyond latin1, as UTF-16 otherwise. V8 holds a text with one character beyond latin1 at
+// two bytes a character, and encoding it to UTF-8 made a record of a workspace's answer (the seed's
+// emoji) 1.1 µs, where as UTF-16 it is 0.6 (micro-benchmark).
 const SHARED = 4 // method, api key id, operation id, headers
 const NUMBERS = 4 // id, at, status, duration
 
@@ -101,8 +98,7 @@ export class Journal {
     const head = body === null ? entry.url : entry.url + body
     // Node reads a url's bytes as latin1; a body may hold any character.
     const wide = entry.answerBytes !== entry.answer.length || (body !== null && BEYOND_LATIN1.test(body))
-    const text = head + entry.answer
-    const room = wide ? text.length * 2 : text.length
+    const room = (head.length + entry.answer.length) * (wide ? 2 : 1)
     let start = this.#end
     if (start % this.maxBytes + room > this.maxBytes) start += this.maxBytes - start % this.maxBytes
     // Back to the ring's start as soon as what is kept leaves room there, so that a journal kept
@@ -115,7 +111,21 @@ export class Journal {
     while (this.#count > 0 && (this.#count === this.size || start + (alone ? this.maxBytes : room) - this.#starts[this.#oldest] > this.maxBytes)) this.#drop()
 
     const buffer = alone ? (this.#alone = Buffer.allocUnsafeSlow(room)) : this.#ring ??= Buffer.allocUnsafeSlow(this.maxBytes)
-    buffer.write(text, alone ? 0 : start % this.maxBytes, wide ? 'utf16le' : 'latin1')
+    const at = alone ? 0 : start % this.maxBytes
+    // The head and the answer written apart (joined, V8 copies both into a new string first), each
+    // by Buffer's own write for its encoding rather than write(), whose checks of its arguments cost
+    // more than the copy: timed around the hook in a running server, a key read's entry took 1.6 µs
+    // with one write() of the joined text, 1.3 with these (with the operation noted by the route).
+    // They are not in Node's documentation, but have been on every Buffer since Node's first
+    // releases, and serialisers (msgpackr, bson) call utf8Write, their twin.
+    const writable = buffer as EncodingWrites
+    if (wide) {
+      writable.ucs2Write(head, at)
+      writable.ucs2Write(entry.answer, at + head.length * 2)
+    } else {
+      writable.latin1Write(head, at)
+      writable.latin1Write(entry.answer, at + head.length)
+    }
 
     const slot = (this.#oldest + this.#count++) % this.size
     this.#starts[slot] = start
@@ -195,6 +205,9 @@ export class Journal {
   }
 }
 
+/** Buffer's writes of one encoding (see record()), which Node's types do not declare. */
+type EncodingWrites = Buffer & Record<'latin1Write' | 'ucs2Write', (text: string, offset: number) => number>
+
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
 function parseOrWrap (text: string): Record<string, unknown> {
@@ -263,13 +276,19 @@ export function keepJournal (app: FastifyInstance, size: number): void {
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
     const at = app.clock.now()
     done(null, payload)
-    if (!request.url.startsWith('/__mock/')) record(journal, at, request, reply, payload)
+    if (!request.url.startsWith('/__mock/')) record(journal, at, request, reply, payload, operationOf(request))
   })
 }
 
-function record (journal: Journal, at: number, request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
-  // routeOptions is built afresh on every read: read it once.
-  const operationId = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null
+/**
+ * The operation a request reached: as its route's own hook noted it (src/platform/serve.ts), or,
+ * where the request was refused before that hook ran, as Fastify's routeOptions name it. Those are
+ * built afresh on every read, 0.17 µs of a key read in a running server (measured).
+ */
+const operationOf = (request: FastifyRequest): string | null =>
+  request.operationId ?? (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null
+
+function record (journal: Journal, at: number, request: FastifyRequest, reply: FastifyReply, payload: unknown, operationId: string | null): void {
   let answer = typeof payload === 'string' ? payload : ''
   // Fastify has counted the answer's bytes for its content-length by now.
   let answerBytes: number | undefined = Number(reply.getHeader('content-length'))

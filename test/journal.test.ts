@@ -29,6 +29,22 @@ t.test('the journal: newest first, what was sent and answered, every secret mask
   t.notMatch(text, created.key)
 })
 
+t.test('each entry names the operation its request reached, whether refused before its route\'s own hook ran or after', async t => {
+  const app = await build(t)
+  await call(app, undefined, { method: 'POST', url: '/__mock/faults', payload: { method: 'GET', path: '/v1/admin/workspaces', status: 503, times: 1 } })
+  const sent = [
+    [DEV.admin, `/v1/api-keys/${SEED.apiKeys.sharedCi}`, 200, 'retrieveApiKey'],
+    ['unknown-secret-value', `/v1/api-keys/${SEED.apiKeys.sharedCi}`, 401, 'retrieveApiKey'],
+    [DEV.workspace, '/v1/api-keys?workspace_id=nowhere', 403, 'listApiKeys'],
+    [DEV.admin, '/v1/admin/workspaces', 503, 'listWorkspaces'],
+    [DEV.admin, '/v1/no-such-route', 404, null],
+    [DEV.admin, `/v1/api-keys/${SEED.apiKeys.sharedCi}`, 200, 'retrieveApiKey'],
+  ] as const
+  for (const [key, url, status] of sent) t.equal((await call(app, key, { url })).status, status, url)
+  const entries = (await journal(app)).body.data.reverse()
+  t.same(entries.map((entry: { status: number, operation_id: string | null }) => [entry.status, entry.operation_id]), sent.map(([, , status, operation]) => [status, operation]))
+})
+
 t.test('no credential is kept: the key masked, every line of it; authorization and cookies replaced', async t => {
   const app = await build(t)
   const url = new URL(await listen(app))

@@ -5,6 +5,13 @@ import type {
 } from 'fastify'
 import type { Permit } from './access.js'
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The operation the request reached, once its route's own hook has run; null until then. */
+    operationId: string | null
+  }
+}
+
 /** An operation of openapi/openapi.yaml as src/schemas/generated.ts describes it. */
 export interface Operation<S extends FastifySchema> {
   method: HTTPMethods
@@ -27,15 +34,17 @@ export type Handler<S extends FastifySchema> = (request: Request<S>) => Answer<S
 /**
  * Serves an operation at each of its document's server prefixes, with its generated schemas; its
  * permit (for every route but the stand-in's public ones) runs right after authentication, before
- * the body is read.
+ * the body is read, and its hook notes the operation on the request for the journal.
  */
 export function serve<S extends FastifySchema> (app: FastifyInstance, operation: Operation<S>, permit: Permit | 'public', handler: Handler<S>): void {
+  const operationId = (operation.schema as { operationId?: string }).operationId ?? null
   // A callback hook, not an async one: a promise a request costs more than the permit itself. The
   // route's own onRequest hook runs after its plugin's (authentication, faults), in the same pass of
   // Fastify's hook runner: a preParsing hook would cost a second pass.
   const onRequest = permit === 'public'
     ? undefined
     : (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+        request.operationId = operationId
         try {
           permit(request.caller)
         } catch (error) {
