@@ -111,6 +111,18 @@ t.test('bounded by the bytes it keeps too: a few large answers push the oldest o
   t.same(journal.list({}).map(e => e.query), ['n=6'], 'one answer over the bound is still kept, alone')
 })
 
+t.test('cleared, it forgets every entry, those still held back to be written with the rest', async t => {
+  const journal = new Journal(100)
+  const entry = (n: number) => ({ at: n, method: 'GET', url: `/x?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body: null, answer: '{}', answerBytes: 2 })
+  for (const count of [3, 40]) {
+    for (let n = 1; n <= count; n++) journal.record(entry(n))
+    journal.clear()
+    t.same(journal.list({}), [], `${count} recorded, then cleared`)
+  }
+  journal.record(entry(7))
+  t.same(journal.list({}).map(e => e.query), ['n=7'], 'and keeps what comes after')
+})
+
 t.test('kept as sent: text beyond ASCII, in the body, headers and answer, reads back the same', async t => {
   const journal = new Journal(10, 1024)
   const name = 'Équipe 研究 🚀'
