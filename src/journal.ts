@@ -45,7 +45,7 @@ export interface Recorded {
 // generation collection are copied into the old generation, and kept by the thousand those copies
 // cost a read ~12% of its rate (measured: the hook without the keeping costs nothing); buffers made
 // and freed as it goes cost collections too. Each entry is one text, its url, body and answer, laid
-// side by side (see record()), and sliced by the url's and the body's lengths in UTF-16 units when
+// side by side (see #write()), and sliced by the url's and the body's lengths in UTF-16 units when
 // read. Texts that repeat from request to request are kept by reference instead, since they are
 // long-lived already: the method (Node's own), the caller's key id (its cached credential's), the
 // operation id (the route's) and the header text (built again only when a request's header lines
@@ -55,10 +55,10 @@ export interface Recorded {
 // character beyond latin1, as UTF-16 otherwise. V8 holds a text with one character beyond latin1 at
 // two bytes a character, and encoding it to UTF-8 made a record of a workspace's answer (the seed's
 // emoji) 1.1 µs, where as UTF-16 it is 0.6 (micro-benchmark).
-/** Entries held back before they are written (see record()). */
-const HELD = 16
 const SHARED = 4 // method, api key id, operation id, headers
 const NUMBERS = 4 // id, at, status, duration
+/** Entries held back before they are written (see record()). */
+const HELD = 16
 
 export class Journal {
   // Where each entry starts and where the next will, counted since the journal began, so that what
@@ -97,9 +97,9 @@ export class Journal {
 
   record (entry: Recorded): void {
     if (this.size === 0) return
-    // Held back and written HELD at a time, as handed over (the header lines masked when written,
-    // as the last request's are kept already, to compare): a request's first call into Buffer's
-    // native writes is slow, its code cold by the time a request reaches it, and the next ones fast.
+    // Held back as handed over and written HELD at a time: a request's first call into Buffer's
+    // native writes is slow (its code is cold by the time a request reaches it), the next ones fast.
+    // Until then an entry keeps its header lines unmasked, as the last request's are kept already.
     if (this.#held.push(entry) === HELD) this.#writeHeld()
   }
 
@@ -223,7 +223,7 @@ export class Journal {
   }
 }
 
-/** Buffer's writes of one encoding (see record()), which Node's types do not declare. */
+/** Buffer's writes of one encoding (see #write()), which Node's types do not declare. */
 type EncodingWrites = Buffer & Record<'latin1Write' | 'ucs2Write', (text: string, offset: number) => number>
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
