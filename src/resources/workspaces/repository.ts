@@ -31,9 +31,9 @@ export class WorkspaceRepository extends TableRepository<Workspace> {
       select: table.select, count: 'SELECT count(*) FROM workspaces', where: WHERE, order: 'created_at DESC, id DESC', decode: table.decode,
     })
     // A page is remembered until the next write, as a workspace's members are: a list read again
-    // before anything changes (a test polling it, a load) skips its statement (~5 µs).
-    this.#list = untilWritten(db, list, ({ organisationId, workspaceId, name, exactName }, { limit, offset }) =>
-      JSON.stringify([organisationId, workspaceId, name, exactName, limit, offset]))
+    // before anything changes (a test polling it, a load) skips its statement (~5 µs). Keyed by the
+    // whole filter and page, so that a field added to either is never left out of the key.
+    this.#list = untilWritten(db, list, (filter, page) => JSON.stringify([filter, page]))
   }
 
   find (organisationId: string, idOrSlug: string): Workspace | undefined {
