@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { envelope } from './errors.js'
+import { badRequest, envelope, invalidField } from './errors.js'
 import { seededRandom } from './random.js'
 import type { ErrorResponse, MockFault, MockFaultRule } from './schemas/generated.js'
 
@@ -44,7 +44,14 @@ export class Faults {
   #entries: Entry[] = []
   #next = 1
 
+  /** A rule as POST /__mock/faults takes it, its shape checked already; refused when its fields disagree. */
   add (rule: MockFaultRule): MockFault {
+    if (rule.status === undefined && rule.latency_ms === undefined && rule.drop === undefined) {
+      throw badRequest('Invalid body: a fault needs status, latency_ms or drop')
+    }
+    if (rule.status !== undefined && rule.drop !== undefined) throw invalidField('drop', 'a dropped connection has no status')
+    if (rule.retry_after !== undefined && rule.status !== 429 && rule.status !== 503) throw invalidField('retry_after', 'goes with status 429 or 503')
+    if (rule.seed !== undefined && rule.probability === undefined) throw invalidField('seed', 'seeds the draws of probability, which is not given')
     const fault: MockFault = { id: this.#next++, rule, matched: 0, fired: 0 }
     const draw = rule.probability === undefined ? undefined : seededRandom(rule.seed ?? 0)
     const fires = () => {
