@@ -32,10 +32,10 @@ const MAX_LISTED = 8
 
 const WHERE: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body field', headers: 'header' }
 
-// Ajv's first error, naming the field the way the client wrote it.
-function validationMessage (error: FastifyError): string {
-  const [first] = error.validation ?? []
-  const where = WHERE[error.validationContext ?? ''] ?? 'input'
+/** The validator's first error, naming the field the way the client wrote it; `part` is where it was. */
+export function validationMessage (errors: FastifyError['validation'], part: string | undefined): string {
+  const [first] = errors ?? []
+  const where = WHERE[part ?? ''] ?? 'input'
   if (!first) return `Invalid ${where}`
   const missing = first.params?.missingProperty as string | undefined
   const extra = first.params?.additionalProperty as string | undefined
@@ -54,7 +54,7 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
   if (error instanceof PortkeyError) {
     reply.code(error.statusCode).send(envelope(error.errorCode, error.message))
   } else if (error.validation) {
-    reply.code(400).send(envelope('AB01', validationMessage(error)))
+    reply.code(400).send(envelope('AB01', validationMessage(error.validation, error.validationContext)))
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     // The framework's own client errors (bad JSON, body too large, unsupported media type): their
     // messages describe the request, never the server, so they are safe to show.

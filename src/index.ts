@@ -3,8 +3,10 @@
 import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
 import type { JournalFilter } from './journal.js'
-import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
-import { formatInstant, instantOf } from './time.js'
+import { addFault, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
+import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
+import { formatInstant } from './time.js'
+import { checkedInput } from './validation.js'
 
 export { FixtureError } from './fixtures/error.js'
 export type { ApiKeyType, FixtureOrganisation, JournalEntry, JournalFilter, MockFault, MockFaultRule, MockSnapshot, MockTenant }
@@ -37,6 +39,10 @@ export interface SeedKey {
   key: string
 }
 
+/**
+ * A stand-in started in this process. Its controls refuse what their /__mock routes refuse, throwing
+ * an Error with the message the route would answer, and then change nothing.
+ */
 export interface MockServer {
   /** Where it listens, e.g. http://127.0.0.1:41234. */
   url: string
@@ -84,14 +90,15 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   })
   const app = buildApp(config)
   const url = await app.listen({ host: config.host, port: config.port })
+  const changeClock = (change: MockClockChange) => { app.clock.change(checkedInput(setClock, 'body', change)) }
   const keys = app.store.workingSeedKeys(app.clock.now()).map(({ key, secret }) => ({ id: key.id, name: key.name, type: key.type, organisation_id: key.organisation_id, workspace_id: key.workspace_id, user_id: key.user_id, key: secret }))
   return {
     url,
     baseURL: `${url}/v1`,
     keys,
     reset: () => { app.store.reset() },
-    snapshot: name => app.snapshots.take(name),
-    restore: name => app.snapshots.restore(name),
+    snapshot: name => app.snapshots.take(checkedInput(takeSnapshot, 'params', { name }).name),
+    restore: name => app.snapshots.restore(checkedInput(restoreSnapshot, 'params', { name }).name),
     // Through the route, so that a fixture is checked exactly as over HTTP.
     createOrganisation: async fixture => {
       const response = await app.inject({ method: 'POST', url: '/__mock/organisations', headers: adminHeaders(config), ...(fixture ? { payload: fixture } : {}) })
@@ -100,13 +107,15 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     },
     clock: {
       now: () => formatInstant(app.clock.now()),
-      set: at => { app.clock.set(typeof at === 'string' ? instantOf(at) : at.getTime()) },
-      advance: ms => { app.clock.advance(ms) },
+      // An invalid Date as its text, for the check to name it.
+      set: at => { changeClock({ set: typeof at === 'string' || Number.isNaN(at.getTime()) ? String(at) : at.toISOString() }) },
+      advance: ms => { changeClock({ advance_ms: ms }) },
       freeze: () => { app.clock.freeze() },
       real: () => { app.clock.real() },
     },
     faults: {
-      add: rule => app.faults.add(rule),
+      // A copy: the rule kept is not the caller's object, which it may change later.
+      add: rule => app.faults.add(checkedInput(addFault, 'body', { ...rule })),
       list: () => app.faults.list(),
       clear: () => { app.faults.clear() },
     },

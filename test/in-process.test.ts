@@ -1,0 +1,144 @@
+// The package's import, as a Node test suite drives it: startMockServer() and each of its controls as
+// a method call, against a server that listens. Bad input to a control is refused as its /__mock
+// route refuses it (the route's message, naming the field) and changes nothing.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Portkey } from 'portkey-ai'
+import { RateLimitError } from 'portkey-ai/dist/src/error.js'
+import t, { type Test } from 'tap'
+import { FixtureError, startMockServer, type MockServer } from '../src/index.js'
+
+const HOUR = 3_600_000
+
+async function started (t: Test, options: Parameters<typeof startMockServer>[0] = {}): Promise<MockServer> {
+  const server = await startMockServer(options)
+  t.teardown(() => server.close())
+  return server
+}
+
+const adminOf = (server: MockServer) => server.keys.find(key => key.type === 'organisation-service')!.key
+
+async function get (server: MockServer, path: string, key = adminOf(server)) {
+  const response = await fetch(`${server.baseURL}${path}`, { headers: { 'x-portkey-api-key': key } })
+  return { status: response.status, text: await response.text() }
+}
+
+async function createKey (server: MockServer, body: object, key = adminOf(server)) {
+  const response = await fetch(`${server.baseURL}/api-keys/organisation/service`, {
+    method: 'POST', headers: { 'x-portkey-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  })
+  return await response.json() as { id: string, key: string }
+}
+
+t.test('reset, snapshot and restore give back the lists answered before, byte for byte', async t => {
+  const server = await started(t)
+  const first = (await get(server, '/api-keys')).text
+  server.snapshot('clean')
+  await createKey(server, { name: 'written', scopes: ['organisation_service_api_keys.list'] })
+  t.not((await get(server, '/api-keys')).text, first)
+  t.equal(server.restore('clean').name, 'clean')
+  t.equal((await get(server, '/api-keys')).text, first)
+  await createKey(server, { name: 'written again', scopes: ['organisation_service_api_keys.list'] })
+  server.reset()
+  t.equal((await get(server, '/api-keys')).text, first)
+})
+
+t.test('the clock: set, advance past expires_at (the key expires, its secret is refused), freeze, real', async t => {
+  const server = await started(t)
+  server.clock.set('2030-01-01T00:00:00Z')
+  t.equal(server.clock.now(), '2030-01-01T00:00:00.000Z')
+  const key = await createKey(server, { name: 'short-lived', scopes: ['organisation_service_api_keys.list'], expires_at: '2030-01-01T01:00:00Z' })
+  t.equal((await get(server, '/api-keys', key.key)).status, 200)
+  server.clock.advance(2 * HOUR)
+  t.equal(server.clock.now(), '2030-01-01T02:00:00.000Z')
+  t.match(JSON.parse((await get(server, `/api-keys/${key.id}`)).text), { status: 'expired' })
+  t.equal((await get(server, '/api-keys', key.key)).status, 401)
+
+  server.clock.set(new Date(Date.UTC(2031, 0, 1)))
+  t.equal(server.clock.now(), '2031-01-01T00:00:00.000Z', 'a Date is taken as well as its text')
+  server.clock.real()
+  t.ok(Math.abs(Date.parse(server.clock.now()) - Date.now()) < 1000, 'back to the machine\'s time')
+  server.clock.freeze()
+  const frozen = server.clock.now()
+  await new Promise(resolve => setTimeout(resolve, 20))
+  t.equal(server.clock.now(), frozen, 'frozen, it stands still')
+})
+
+t.test('a fault fires exactly N times, the SDK raises its error class, and the journal holds no secret', async t => {
+  const server = await started(t)
+  const admin = adminOf(server)
+  const fault = server.faults.add({ path: '/api-keys', status: 429, times: 2 })
+  const portkey = new Portkey({ apiKey: admin, baseURL: server.baseURL })
+  for (let i = 0; i < 2; i++) t.type(await portkey.apiKeys.list({}).then(() => undefined, (error: unknown) => error), RateLimitError)
+  t.match(await portkey.apiKeys.list({}), { object: 'list' }, 'the third goes through')
+  t.match(server.faults.list(), [{ id: fault.id, matched: 3, fired: 2 }])
+
+  const sent = server.requests.list({ path: '/api-keys' })
+  t.same(sent.map(entry => entry.status), [200, 429, 429], 'newest first')
+  t.notOk(JSON.stringify(sent).includes(admin), 'no secret in the journal')
+  server.faults.clear()
+  server.requests.clear()
+  t.same(server.faults.list(), [])
+  t.same(server.requests.list(), [])
+})
+
+t.test('two organisations created at once never see each other\'s keys', async t => {
+  const server = await started(t)
+  const [one, two] = await Promise.all([server.createOrganisation(), server.createOrganisation()])
+  t.not(one.id, two.id)
+  const idsSeenBy = async (tenant: typeof one) =>
+    (JSON.parse((await get(server, '/api-keys', tenant.api_keys[0].key)).text) as { data: { id: string }[] }).data.map(key => key.id)
+  const [seenByOne, seenByTwo] = await Promise.all([idsSeenBy(one), idsSeenBy(two)])
+  t.same(seenByOne.sort(), one.api_keys.map(key => key.id).sort())
+  t.same(seenByTwo.sort(), two.api_keys.map(key => key.id).sort())
+})
+
+t.test('deterministic servers fed the same requests answer the same', async t => {
+  const answers = async () => {
+    const server = await started(t, { deterministic: 7 })
+    const created = await createKey(server, { name: 'same', scopes: ['organisation_service_api_keys.list'] })
+    return [JSON.stringify(created), (await get(server, '/api-keys')).text]
+  }
+  t.same(await answers(), await answers())
+})
+
+t.test('a bad fixture file is refused with every problem named, before anything listens', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-in-process-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const seed = join(dir, 'bad.yaml')
+  writeFileSync(seed, 'organisations:\n  - name: Bad\n    api_keys:\n      - { type: organisation-service, scopes: [not.a.scope] }\n')
+  const error = await startMockServer({ seed }).then(() => undefined, (error: unknown) => error)
+  t.type(error, FixtureError)
+  t.match((error as FixtureError).problems, [/^organisations\[0\]\.api_keys\[0\]/])
+})
+
+t.test('bad input to a control is refused as its route refuses it, naming the field, and changes nothing', async t => {
+  const server = await started(t)
+  server.clock.set('2030-01-01T00:00:00Z')
+  server.snapshot('kept')
+  const rule = { path: '/configs', latency_ms: 1 }
+  server.faults.add(rule)
+  const before = JSON.stringify([server.clock.now(), server.faults.list(), (await get(server, '/__mock/snapshots')).text])
+
+  const refusals: [string, () => unknown, RegExp][] = [
+    ['advance(NaN)', () => server.clock.advance(Number.NaN), /^Invalid body field advance_ms: must be integer/],
+    ['advance backwards', () => server.clock.advance(-1), /^Invalid body field advance_ms: must be >= 0/],
+    ['advance past the last date-time', () => server.clock.advance(9_000 * 365 * 24 * HOUR), /^Invalid body field advance_ms/],
+    ['set an invalid Date', () => server.clock.set(new Date('no such day')), /^Invalid body field set: must be an RFC 3339 date-time/],
+    ['set a text that is no date-time', () => server.clock.set('tomorrow'), /^Invalid body field set: must be an RFC 3339 date-time/],
+    ['a fault status the contract lacks', () => server.faults.add({ path: '/api-keys', status: 418 as 500 }), /^Invalid body field status/],
+    ['a fault that does nothing', () => server.faults.add({ path: '/api-keys' }), /^Invalid body: a fault needs status, latency_ms or drop/],
+    ['a fault path without its slash', () => server.faults.add({ path: 'api-keys', status: 500 }), /^Invalid body field path/],
+    ['zero times', () => server.faults.add({ path: '/api-keys', status: 500, times: 0 }), /^Invalid body field times: must be >= 1/],
+    ['a seed without a probability', () => server.faults.add({ path: '/api-keys', status: 500, seed: 1 }), /^Invalid body field seed/],
+    ['an unknown rule field', () => server.faults.add({ path: '/api-keys', status: 500, colour: 'red' } as never), /^Unknown body field colour/],
+    ['a snapshot name with a slash', () => server.snapshot('a/b'), /^Invalid path parameter name/],
+    ['restoring an empty name', () => server.restore(''), /^Invalid path parameter name/],
+  ]
+  for (const [what, control, message] of refusals) t.throws(control, message, what)
+
+  t.equal(JSON.stringify([server.clock.now(), server.faults.list(), (await get(server, '/__mock/snapshots')).text]), before, 'nothing changed')
+  rule.latency_ms = 60_000
+  t.match(server.faults.list(), [{ rule: { latency_ms: 1 } }], 'a rule kept is a copy of the one given')
+})
