@@ -59,6 +59,17 @@ function build (config: Config) {
   }
 }
 
+// Why listening failed, in words the person who started it can act on; the log keeps the error itself.
+function listenProblem (error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE': return 'the port is in use (by another server, or a portkey-mock still running); --port 0 picks a free one'
+    case 'EACCES': return 'not permitted (a port below 1024 needs privileges)'
+    case 'EADDRNOTAVAIL': return 'the address is not one of this machine\'s'
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'no address found for the host'
+    default: return (error as Error).message
+  }
+}
+
 const parsed = command()
 if (parsed.kind === 'help') {
   process.stdout.write(helpText())
@@ -88,6 +99,7 @@ if (parsed.kind === 'help') {
     releaseMemoryWhenIdle()
   } catch (error) {
     app.log.fatal({ err: error }, 'could not start')
+    process.stderr.write(`portkey-mock: cannot listen on ${config.host}:${config.port}: ${listenProblem(error)}\n`)
     await app.close()
     process.exitCode = 1
   }

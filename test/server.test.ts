@@ -37,12 +37,15 @@ t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits
   t.equal(list.status, 200)
   t.equal((await list.json() as { object: string }).object, 'list')
 
-  const second = spawn(process.execPath, [...server, '--port', new URL(url).port], { env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const second = spawn(process.execPath, [...server, '--port', new URL(url).port], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => { second.kill('SIGKILL') })
   let secondOut = ''
+  let secondErr = ''
   second.stdout.setEncoding('utf8').on('data', chunk => { secondOut += chunk })
+  second.stderr.setEncoding('utf8').on('data', chunk => { secondErr += chunk })
   t.equal((await once(second, 'exit'))[0], 1, 'a second server on the same port exits 1')
   t.match(secondOut, /"code":"EADDRINUSE".*"msg":"could not start"/, 'and logs why')
+  t.equal(secondErr, `portkey-mock: cannot listen on 127.0.0.1:${new URL(url).port}: the port is in use (by another server, or a portkey-mock still running); --port 0 picks a free one\n`, 'and says so in words')
 
   child.kill('SIGTERM')
   const [code] = await once(child, 'exit')
