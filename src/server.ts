@@ -92,14 +92,17 @@ if (parsed.kind === 'help') {
   }
   process.once('SIGTERM', close)
   process.once('SIGINT', close)
+  let ready = false
   try {
+    await app.ready()
+    ready = true
     const address = await app.listen({ host: config.host, port: config.port })
     process.stdout.write(banner(app, config, address))
     // This process is the stand-in's own, so it may drive V8's collector (see idle.ts).
     releaseMemoryWhenIdle()
   } catch (error) {
     app.log.fatal({ err: error }, 'could not start')
-    process.stderr.write(`portkey-mock: cannot listen on ${config.host}:${config.port}: ${listenProblem(error)}\n`)
+    process.stderr.write(`portkey-mock: ${ready ? `cannot listen on ${config.host}:${config.port}: ${listenProblem(error)}` : (error as Error).message}\n`)
     await app.close()
     process.exitCode = 1
   }

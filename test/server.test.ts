@@ -23,6 +23,22 @@ t.test('--help prints every option and --version the package\'s, each exiting 0;
   t.match(bad.stderr, /--port \/ PORTKEY_MOCK_PORT: must be >= 0/)
 })
 
+t.test('a store that cannot be opened stops the start with one line naming the file, exit 1', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-store-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const notADatabase = join(dir, 'notes.db')
+  writeFileSync(notADatabase, 'not a database, just some text that is long enough to have a header\n'.repeat(10))
+  const cases: [string, string][] = [
+    [join(dir, 'missing', 'store.db'), 'Cannot open database because the directory does not exist'],
+    [notADatabase, 'file is not a database'],
+  ]
+  for (const [db, problem] of cases) {
+    const started = spawnSync(process.execPath, [...server, '--port', '0', '--db', db], { encoding: 'utf8', env })
+    t.equal(started.status, 1, db)
+    t.equal(started.stderr, `portkey-mock: cannot open the store ${db}: ${problem}\n`)
+  }
+})
+
 t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits 0 on SIGTERM', async t => {
   const child = spawn(process.execPath, [...server, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => { child.kill('SIGKILL') })

@@ -141,7 +141,13 @@ export interface StoreOptions {
 
 // The store, closed with the app. A file store that was seeded before keeps what it holds.
 export default fp<StoreOptions>(async (app, { path, seed }) => {
-  const store = new Store(path, seed)
+  let store: Store
+  try {
+    store = new Store(path, seed)
+  } catch (error) {
+    // SQLite's own messages ("file is not a database") do not say which file.
+    throw new Error(`cannot open the store ${path}: ${(error as Error).message}`, { cause: error })
+  }
   app.decorate('store', store)
   app.addHook('onClose', () => { store.close() })
 }, { name: 'store', fastify: '5.x' })
