@@ -4,10 +4,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Portkey } from 'portkey-ai'
 import { RateLimitError } from 'portkey-ai/dist/src/error.js'
 import t, { type Test } from 'tap'
 import { FixtureError, startMockServer, type MockServer } from '../src/index.js'
+import { sdk } from './helper.js'
 
 const HOUR = 3_600_000
 
@@ -69,7 +69,7 @@ t.test('a fault fires exactly N times, the SDK raises its error class, and the j
   const server = await started(t)
   const admin = adminOf(server)
   const fault = server.faults.add({ path: '/api-keys', status: 429, times: 2 })
-  const portkey = new Portkey({ apiKey: admin, baseURL: server.baseURL })
+  const portkey = sdk(server.url, admin)
   for (let i = 0; i < 2; i++) t.type(await portkey.apiKeys.list({}).then(() => undefined, (error: unknown) => error), RateLimitError)
   t.match(await portkey.apiKeys.list({}), { object: 'list' }, 'the third goes through')
   t.match(server.faults.list(), [{ id: fault.id, matched: 3, fired: 2 }])
