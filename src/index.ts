@@ -2,14 +2,20 @@
 // plain method calls, so that a Node test suite needs no HTTP of its own to drive it.
 import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
-import type { JournalFilter } from './journal.js'
-import { addFault, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
+import type { Static } from '@sinclair/typebox'
+import { badRequest, validationMessage } from './errors.js'
+import { addFault, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
 import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
 import { formatInstant } from './time.js'
 import { checkedInput } from './validation.js'
 
+export { ConfigError } from './config.js'
 export { FixtureError } from './fixtures/error.js'
-export type { ApiKeyType, FixtureOrganisation, JournalEntry, JournalFilter, MockFault, MockFaultRule, MockSnapshot, MockTenant }
+export type { ApiKeyType, FixtureOrganisation, JournalEntry, MockFault, MockFaultRule, MockSnapshot, MockTenant }
+
+const FILTERS = ['method', 'path', 'status', 'api_key_id'] as const
+/** What `requests.list()` filters by: the query parameters of GET /__mock/requests, but its paging. */
+export type RequestsFilter = Partial<Pick<Static<typeof listRequests.schema.querystring>, typeof FILTERS[number]>>
 
 export interface MockServerOptions {
   /** A fixture file (YAML or JSON) to load instead of the built-in store. */
@@ -70,7 +76,8 @@ export interface MockServer {
     clear(): void
   }
   requests: {
-    list(filter?: JournalFilter): JournalEntry[]
+    /** Newest first, all of them (no paging). */
+    list(filter?: RequestsFilter): JournalEntry[]
     clear(): void
   }
   close(): Promise<void>
@@ -120,7 +127,10 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
       clear: () => { app.faults.clear() },
     },
     requests: {
-      list: (filter = {}) => app.journal.list(filter),
+      list: (filter = {}) => {
+        const { method, path, status, api_key_id: apiKeyId } = checkedFilter(filter)
+        return app.journal.list({ method, path, status, apiKeyId })
+      },
       clear: () => { app.journal.clear() },
     },
     close: () => app.close(),
@@ -128,3 +138,11 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
 }
 
 const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { authorization: `Bearer ${config.adminToken}` }
+
+// A filter checked as the route checks its query, and a name the route does not know refused, where
+// the route ignores it: a misspelt filter would otherwise list every request.
+function checkedFilter (filter: RequestsFilter): RequestsFilter {
+  const unknown = Object.keys(filter).find(name => !(FILTERS as readonly string[]).includes(name))
+  if (unknown !== undefined) throw badRequest(validationMessage([{ instancePath: '', schemaPath: '', keyword: 'additionalProperties', params: { additionalProperty: unknown } }], 'querystring'))
+  return checkedInput(listRequests, 'querystring', { ...filter })
+}

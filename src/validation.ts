@@ -98,7 +98,7 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
  * `value` checked as the route of `operation` checks that part of a request, for code that reaches
  * the operation without HTTP (the package's import): refused, it throws the 400 the route answers.
  */
-export function checkedInput<T> (operation: { method: string, url: string, schema: object }, part: 'body' | 'params', value: T): T {
+export function checkedInput<T> (operation: { method: string, url: string, schema: object }, part: 'body' | 'params' | 'querystring', value: T): T {
   const check = validatorCompiler({ schema: (operation.schema as Record<string, object>)[part], httpPart: part, url: operation.url, method: operation.method })
   if (check(value) !== true) throw badRequest(validationMessage(check.errors ?? undefined, part))
   return value

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RateLimitError } from 'portkey-ai/dist/src/error.js'
 import t, { type Test } from 'tap'
-import { FixtureError, startMockServer, type MockServer } from '../src/index.js'
+import { ConfigError, FixtureError, startMockServer, type MockServer } from '../src/index.js'
 import { sdk } from './helper.js'
 
 const HOUR = 3_600_000
@@ -76,6 +76,9 @@ t.test('a fault fires exactly N times, the SDK raises its error class, and the j
 
   const sent = server.requests.list({ path: '/api-keys' })
   t.same(sent.map(entry => entry.status), [200, 429, 429], 'newest first')
+  const adminId = server.keys.find(key => key.key === admin)!.id
+  t.same(server.requests.list({ api_key_id: adminId, status: 429 }).map(entry => entry.id), sent.slice(1).map(entry => entry.id), 'filtered as the route filters')
+  t.same(server.requests.list({ api_key_id: server.keys.find(key => key.key !== admin)!.id }), [], 'no other caller')
   t.notOk(JSON.stringify(sent).includes(admin), 'no secret in the journal')
   server.faults.clear()
   server.requests.clear()
@@ -113,6 +116,12 @@ t.test('a bad fixture file is refused with every problem named, before anything 
   t.match((error as FixtureError).problems, [/^organisations\[0\]\.api_keys\[0\]/])
 })
 
+t.test('a bad option is refused as a ConfigError naming it, before anything listens', async t => {
+  const error = await startMockServer({ port: 70000 }).then(() => undefined, (error: unknown) => error)
+  t.type(error, ConfigError)
+  t.match((error as Error).message, /^Invalid configuration:\n {2}port: must be <= 65535/)
+})
+
 t.test('bad input to a control is refused as its route refuses it, naming the field, and changes nothing', async t => {
   const server = await started(t)
   server.clock.set('2030-01-01T00:00:00Z')
@@ -135,6 +144,11 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
     ['an unknown rule field', () => server.faults.add({ path: '/api-keys', status: 500, colour: 'red' } as never), /^Unknown body field colour/],
     ['a snapshot name with a slash', () => server.snapshot('a/b'), /^Invalid path parameter name/],
     ['restoring an empty name', () => server.restore(''), /^Invalid path parameter name/],
+    ['a journal filter the route does not know', () => server.requests.list({ apiKeyId: 'x' } as never), /^Unknown query parameter apiKeyId/],
+    ['a journal filter of paging', () => server.requests.list({ page_size: 1 } as never), /^Unknown query parameter page_size/],
+    ['a method in lower case', () => server.requests.list({ method: 'get' as 'GET' }), /^Invalid query parameter method: must be equal to one of the allowed values/],
+    ['a status beyond HTTP\'s', () => server.requests.list({ status: 1000 }), /^Invalid query parameter status: must be <= 599/],
+    ['a key id that is no uuid', () => server.requests.list({ api_key_id: 'key-1' }), /^Invalid query parameter api_key_id: must match format "uuid"/],
   ]
   for (const [what, control, message] of refusals) t.throws(control, message, what)
 

@@ -16,7 +16,7 @@ const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
 const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 16 * 1024 * 1024 })
 
-const CONSUMER = `import { startMockServer, FixtureError, type MockServer, type MockFault } from 'portkey-mock'
+const CONSUMER = `import { startMockServer, ConfigError, FixtureError, type MockServer, type MockFault, type RequestsFilter } from 'portkey-mock'
 
 const server: MockServer = await startMockServer({ port: 0 })
 const admin = server.keys.find(key => key.type === 'organisation-service')!
@@ -28,11 +28,12 @@ server.clock.set('2030-01-01T00:00:00Z')
 server.snapshot('start')
 const tenant = await server.createOrganisation()
 server.restore('start')
+const byAdmin: RequestsFilter = { method: 'GET', api_key_id: admin.id }
 const gone = await fetch(\`\${server.baseURL}/api-keys\`, { headers: { 'x-portkey-api-key': tenant.api_keys[0].key } })
 console.log(JSON.stringify({
   listed: listed.status, faulted: faulted.status, fired: server.faults.list()[0].fired, faultId: fault.id,
-  now: server.clock.now(), gone: gone.status, journal: server.requests.list({ method: 'GET' }).length,
-  error: typeof FixtureError,
+  now: server.clock.now(), gone: gone.status, journal: server.requests.list(byAdmin).length,
+  errors: [typeof FixtureError, typeof ConfigError],
 }))
 await server.close()
 `
@@ -80,6 +81,6 @@ t.test('packed, installed on this Node without an engine warning, started with n
   await t.resolves(run(join(root, 'node_modules/.bin/tsc'), ['-p', project], { cwd: project }), 'type-checks under strict, the package\'s own declarations included')
 
   const output = await run(process.execPath, ['out/consumer.js'], { cwd: project })
-  t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 3, error: 'function' })
+  t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 2, errors: ['function', 'function'] })
   t.equal(JSON.parse(readFileSync(join(project, 'node_modules/portkey-mock/package.json'), 'utf8')).engines.node, '>=20')
 })
