@@ -29,7 +29,10 @@ function nestsDeeperThan (limit: number, text: string): boolean {
 // Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET: an
 // empty body is no body. Anything else is checked for depth, then goes to Fastify's own parser,
 // which refuses prototype poisoning. The size limit is Fastify's bodyLimit, checked before this.
+// Every body is JSON: Fastify's text/plain parser goes, so that a JSON text sent as text/plain
+// (fetch's type for a string body) is a 415 naming the type, not a 400 "must be object".
 export function parseJsonBodies (app: FastifyInstance): void {
+  app.removeContentTypeParser('text/plain')
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string

@@ -55,6 +55,8 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
     reply.code(error.statusCode).send(envelope(error.errorCode, error.message))
   } else if (error.validation) {
     reply.code(400).send(envelope('AB01', validationMessage(error.validation, error.validationContext)))
+  } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    reply.code(415).send(envelope('AB01', unsupportedMediaType(request.headers['content-type'])))
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     // The framework's own client errors (bad JSON, body too large, unsupported media type): their
     // messages describe the request, never the server, so they are safe to show.
@@ -63,6 +65,12 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
     request.log.error({ err: error }, 'unexpected error')
     reply.code(500).send(envelope('AB04', 'Internal Server Error'))
   }
+}
+
+// What was sent, cut short: the header may be as long as Node allows.
+function unsupportedMediaType (type: string | undefined): string {
+  const sent = type === undefined ? 'it has no Content-Type' : `not ${JSON.stringify(type.slice(0, 100))}`
+  return `Unsupported Media Type: a body must be sent as application/json, ${sent}`
 }
 
 export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {

@@ -160,7 +160,15 @@ t.test('bodies that are not JSON objects', async t => {
   const post = { method: 'POST' as const, url: '/api-keys/organisation/service' }
   const xml = await call(app, DEV.admin, { ...post, headers: { 'content-type': 'text/xml' }, payload: '<a/>' })
   t.equal(xml.status, 415)
-  t.equal(xml.body.data.errorCode, 'AB01')
+  t.same(xml.body.data, { errorCode: 'AB01', message: 'Unsupported Media Type: a body must be sent as application/json, not "text/xml"' })
+  // What fetch sends for a string body when no type is given.
+  const plain = await call(app, DEV.admin, { ...post, headers: { 'content-type': 'text/plain;charset=UTF-8' }, payload: JSON.stringify({ name: 'x', scopes: [] }) })
+  t.equal(plain.status, 415, 'JSON sent as text/plain is not taken')
+  t.match(plain.body.data.message, /application\/json, not "text\/plain;charset=UTF-8"$/)
+  const untyped = await call(app, DEV.admin, { ...post, headers: { 'transfer-encoding': 'chunked' }, payload: '{}' })
+  t.equal(untyped.status, 415)
+  t.match(untyped.body.data.message, /application\/json, it has no Content-Type$/)
+  t.equal((await call(app, DEV.user, { ...post, headers: { 'content-type': 'text/plain' }, payload: '{}' })).status, 403, 'a caller who may not create learns nothing of its body')
   const none = await call(app, DEV.admin, post)
   t.equal(none.status, 400)
   t.equal(none.body.data.errorCode, 'AB01')
