@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { badRequest, envelope, invalidField } from './errors.js'
+import { badRequest, envelope, invalidField, notFound } from './errors.js'
 import { seededRandom } from './random.js'
 import type { ErrorResponse, MockFault, MockFaultRule } from './schemas/generated.js'
 
@@ -68,6 +68,13 @@ export class Faults {
   get empty (): boolean { return this.#entries.length === 0 }
 
   clear (): void { this.#entries = [] }
+
+  /** Removes one rule; it is answered as it stood. */
+  remove (id: number): MockFault {
+    const at = this.#entries.findIndex(entry => entry.fault.id === id)
+    if (at === -1) throw notFound(`No fault rule ${id}`)
+    return this.#entries.splice(at, 1)[0].fault
+  }
 
   /** The first rule that fires for this request, counted; undefined when none does. */
   fire (method: string, path: string, apiKeyId: string | null): MockFault | undefined {

@@ -4,7 +4,7 @@ import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
 import type { Static } from '@sinclair/typebox'
 import { badRequest, validationMessage } from './errors.js'
-import { addFault, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
+import { addFault, deleteFault, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
 import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
 import { formatInstant } from './time.js'
 import { checkedInput } from './validation.js'
@@ -73,6 +73,8 @@ export interface MockServer {
   faults: {
     add(rule: MockFaultRule): MockFault
     list(): MockFault[]
+    /** One rule, by the id add() answered; it is answered as it stood. */
+    remove(id: number): MockFault
     clear(): void
   }
   requests: {
@@ -124,6 +126,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
       // A copy: the rule kept is not the caller's object, which it may change later.
       add: rule => app.faults.add(checkedInput(addFault, 'body', { ...rule })),
       list: () => app.faults.list(),
+      remove: id => app.faults.remove(checkedInput(deleteFault, 'params', { id }).id),
       clear: () => { app.faults.clear() },
     },
     requests: {

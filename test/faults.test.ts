@@ -105,3 +105,27 @@ t.test('bad rules are refused naming the field, and add nothing', async t => {
   t.equal((await call(app, undefined, { url: '/__mock/faults' })).body.total, 0)
   t.equal((await call(app, DEV.admin, { url: '/__mock/faults' })).status, 200, 'faults never touch the /__mock routes')
 })
+
+t.test('workers sharing a server each remove their own rule by id, and leave the others\'', async t => {
+  const app = await build(t)
+  const mine = (await call(app, undefined, addFault({ path: '/api-keys', status: 503, api_key_id: SEED.apiKeys.admin }))).body
+  const theirs = (await call(app, undefined, addFault({ path: '/api-keys', status: 429, api_key_id: SEED.apiKeys.workspaceService }))).body
+  t.equal((await call(app, DEV.admin, { url: '/api-keys' })).status, 503)
+
+  const removed = await call(app, undefined, { method: 'DELETE', url: `/__mock/faults/${mine.id}` })
+  t.equal(removed.status, 200)
+  t.same(removed.body, { id: mine.id, rule: mine.rule, matched: 1, fired: 1 }, 'answered as it stood, with its counts')
+  t.equal((await call(app, DEV.admin, { url: '/api-keys' })).status, 200, 'mine no longer fires')
+  t.equal((await call(app, DEV.workspace, { url: '/api-keys' })).status, 429, 'theirs still does')
+  t.match((await call(app, undefined, { url: '/__mock/faults' })).body, { total: 1, data: [{ id: theirs.id }] })
+
+  const again = await call(app, undefined, { method: 'DELETE', url: `/__mock/faults/${mine.id}` })
+  t.equal(again.status, 404)
+  t.same(again.body.data, { errorCode: 'AB08', message: `No fault rule ${mine.id}` })
+  for (const id of ['0', '1.5', 'one']) {
+    const bad = await call(app, undefined, { method: 'DELETE', url: `/__mock/faults/${id}` })
+    t.equal(bad.status, 400, id)
+    t.match(bad.body.data.message, /^Invalid path parameter id/)
+  }
+  t.equal((await call(app, undefined, { url: '/__mock/faults' })).body.total, 1, 'a refused removal removes nothing')
+})

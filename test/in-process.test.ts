@@ -80,6 +80,9 @@ t.test('a fault fires exactly N times, the SDK raises its error class, and the j
   t.same(server.requests.list({ api_key_id: adminId, status: 429 }).map(entry => entry.id), sent.slice(1).map(entry => entry.id), 'filtered as the route filters')
   t.same(server.requests.list({ api_key_id: server.keys.find(key => key.key !== admin)!.id }), [], 'no other caller')
   t.notOk(JSON.stringify(sent).includes(admin), 'no secret in the journal')
+  const other = server.faults.add({ path: '/configs', status: 500 })
+  t.match(server.faults.remove(fault.id), { id: fault.id, matched: 3, fired: 2 }, 'removed, as it stood')
+  t.same(server.faults.list().map(kept => kept.id), [other.id], 'the other rule stays')
   server.faults.clear()
   server.requests.clear()
   t.same(server.faults.list(), [])
@@ -144,6 +147,8 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
     ['an unknown rule field', () => server.faults.add({ path: '/api-keys', status: 500, colour: 'red' } as never), /^Unknown body field colour/],
     ['a snapshot name with a slash', () => server.snapshot('a/b'), /^Invalid path parameter name/],
     ['restoring an empty name', () => server.restore(''), /^Invalid path parameter name/],
+    ['removing a rule that is not there', () => server.faults.remove(99), /^No fault rule 99$/],
+    ['removing rule 0', () => server.faults.remove(0), /^Invalid path parameter id: must be >= 1/],
     ['a journal filter the route does not know', () => server.requests.list({ apiKeyId: 'x' } as never), /^Unknown query parameter apiKeyId/],
     ['a journal filter of paging', () => server.requests.list({ page_size: 1 } as never), /^Unknown query parameter page_size/],
     ['a method in lower case', () => server.requests.list({ method: 'get' as 'GET' }), /^Invalid query parameter method: must be equal to one of the allowed values/],

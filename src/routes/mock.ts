@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { listEnvelope, pageOf } from '../platform/paging.js'
 import { serve } from '../platform/serve.js'
-import { addFault, clearFaults, clearRequests, getClock, getHealth, getOpenApiDocument, listFaults, listRequests, setClock } from '../schemas/generated.js'
+import { addFault, clearFaults, clearRequests, deleteFault, getClock, getHealth, getOpenApiDocument, listFaults, listRequests, setClock } from '../schemas/generated.js'
 import { formatInstant } from '../time.js'
 
 // The stand-in's own routes, outside Portkey's paths.
@@ -42,4 +42,6 @@ export default async function mock (app: FastifyInstance): Promise<void> {
     app.faults.clear()
     return {}
   })
+
+  serve(app, deleteFault, 'public', ({ params }) => app.faults.remove(params.id))
 }

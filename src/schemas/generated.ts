@@ -2863,6 +2863,34 @@ export const clearFaults = {
   },
 } as const
 
+export const deleteFault = {
+  method: 'DELETE',
+  url: '/__mock/faults/:id',
+  prefixes: [''],
+  schema: {
+    operationId: 'deleteFault',
+    params: typed<TObject<{
+      id: TInteger,
+    }>>({
+      type: 'object',
+      properties: {
+        id: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
+      },
+      required: ['id'],
+    }),
+    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    response: {
+      200: typed<typeof MockFault>(MockFault),
+      400: typed<typeof ErrorResponse>(ErrorResponse),
+      401: typed<typeof ErrorResponse>(ErrorResponse),
+      404: typed<typeof ErrorResponse>(ErrorResponse),
+      413: typed<typeof ErrorResponse>(ErrorResponse),
+      415: typed<typeof ErrorResponse>(ErrorResponse),
+      500: typed<typeof ErrorResponse>(ErrorResponse),
+    },
+  },
+} as const
+
 export const setApiKeyStatus = {
   method: 'POST',
   url: '/__mock/api-keys/:id/status',
