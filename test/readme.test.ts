@@ -15,3 +15,11 @@ t.test('the README names the two set-up commands, every setting and the dev keys
   for (const secret of Object.values(DEV)) t.match(readme, secret)
   for (const workspace of Object.values(SEED.workspaces)) t.match(readme, workspace.slug)
 })
+
+t.test('the README\'s table of routes has a row for every operation of the contract', async t => {
+  const document = JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, unknown>> }
+  const rows = new Set(readme.split('\n').filter(line => line.startsWith('| `')).map(line => line.slice(3).split(/[`?]/, 1)[0]))
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'delete', 'patch'].filter(method => method in item)) t.ok(rows.has(`${method.toUpperCase()} ${path}`), `${method.toUpperCase()} ${path}`)
+  }
+})
