@@ -39,6 +39,25 @@ t.test('a store that cannot be opened stops the start with one line naming the f
   }
 })
 
+t.test('a second server on a store file in use stops with one line saying so; the file is free once the first has gone', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-claimed-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const db = join(dir, 'store.db')
+  const first = spawn(process.execPath, [...server, '--port', '0', '--db', db], { env, stdio: ['ignore', 'pipe', 'ignore'] })
+  t.teardown(() => { first.kill('SIGKILL') })
+  await listeningUrl(first)
+  const second = spawnSync(process.execPath, [...server, '--port', '0', '--db', db], { encoding: 'utf8', env })
+  t.equal(second.status, 1)
+  t.equal(second.stderr, `portkey-mock: cannot open the store ${db}: another process has it open (a store file serves one server at a time)\n`)
+  // Killed, not stopped: the lock goes with the process.
+  first.kill('SIGKILL')
+  await once(first, 'exit')
+  const third = spawn(process.execPath, [...server, '--port', '0', '--db', db], { env, stdio: ['ignore', 'pipe', 'ignore'] })
+  t.teardown(() => { third.kill('SIGKILL') })
+  const url = await listeningUrl(third)
+  t.equal((await fetch(`${url}/v1/api-keys`, { headers: { 'x-portkey-api-key': DEV.admin } })).status, 200)
+})
+
 t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits 0 on SIGTERM', async t => {
   const child = spawn(process.execPath, [...server, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => { child.kill('SIGKILL') })

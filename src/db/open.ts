@@ -19,21 +19,35 @@ export function openImage (image: Buffer): Db {
 
 export function openDatabase (path: string): Db {
   const db = new Database(path)
-  db.pragma('foreign_keys = ON')
-  if (path !== ':memory:') {
-    // WAL lets reads run beside a write; NORMAL syncs at checkpoints, which survives a crash of
-    // this process (what a test run can do to it), though not necessarily of the machine.
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    db.pragma('busy_timeout = 5000')
-  }
   try {
+    db.pragma('foreign_keys = ON')
+    if (path !== ':memory:') claim(db)
     migrate(db)
   } catch (error) {
     db.close()
     throw error
   }
   return db
+}
+
+// A file serves one process at a time: the connection takes the file's lock now and holds it until
+// it closes, so that a second server on the same file stops at its start, where it would answer
+// from caches (authentication, src/db/until-written.ts) that the first one's writes never reach.
+// Held so before the first access, WAL keeps its index in this process's memory (no -shm file).
+// WAL; NORMAL syncs at checkpoints, which survives a crash of this process (what a test run can do
+// to it), though not necessarily of the machine.
+function claim (db: Db): void {
+  // Time for a server stopping as the next one starts to let go.
+  db.pragma('busy_timeout = 1000')
+  try {
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.pragma('journal_mode = WAL')
+    db.exec('BEGIN IMMEDIATE; COMMIT')
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error
+    throw new Error('another process has it open (a store file serves one server at a time)', { cause: error })
+  }
+  db.pragma('synchronous = NORMAL')
 }
 
 // Applies each numbered file after the database's `user_version`, each in its own transaction
