@@ -32,7 +32,7 @@ export const servedDocumentPath = fileURLToPath(new URL('openapi.json', import.m
 export const builtinFixturePath = fileURLToPath(new URL('../fixtures/builtin.yaml', import.meta.url))
 export const builtinFixtureJsonPath = fileURLToPath(new URL('../fixtures/builtin.json', import.meta.url))
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch']
+const METHODS = ['get', 'head', 'put', 'post', 'delete', 'patch']
 // Keywords that only describe; the served document keeps them, the validators do not need them.
 const ANNOTATIONS = new Set(['description', 'example', 'title'])
 const VALIDATION_OPTIONS = ['format', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'default']
@@ -261,10 +261,12 @@ export function generate (source: string): string {
     ? { type: `typeof ${refName(p.$ref, 'parameters')}Parameter`, value: `${refName(p.$ref, 'parameters')}Parameter` }
     : emit(p.schema as Schema, `parameter ${String(p.name)}`, schemas)
 
-  const responseSchema = (response: Schema, where: string): Emitted => {
+  // A HEAD answer has no body, so none to describe.
+  const responseSchema = (response: Schema, where: string, method: string): Emitted | undefined => {
     const resolved = typeof response.$ref === 'string' ? responses[refName(response.$ref, 'responses')] : response
     const content = resolved?.content as Record<string, { schema?: Schema }> | undefined
     const schema = content?.['application/json']?.schema
+    if (!schema && method === 'head') return undefined
     if (!schema) throw new Error(`${where}: every response must have an application/json schema`)
     return emit(schema, where, schemas)
   }
@@ -295,8 +297,11 @@ export function generate (source: string): string {
           ? emitted
           : { type: `TOptional<${emitted.type}>`, value: object([`...${emitted.value}`, "[OptionalKind]: 'Optional'"]) })},`)
       }
-      const statuses = Object.entries(op.responses).map(([status, r]) => `  ${status}: ${typed(responseSchema(r, `${where} ${status}`))},`)
-      schema.push(`response: {\n${statuses.join('\n')}\n},`)
+      const statuses = Object.entries(op.responses).flatMap(([status, r]) => {
+        const emitted = responseSchema(r, `${where} ${status}`, method)
+        return emitted ? [`  ${status}: ${typed(emitted)},`] : []
+      })
+      if (statuses.length > 0) schema.push(`response: {\n${statuses.join('\n')}\n},`)
       out.push(`export const ${op.operationId} = {
   method: ${quote(method.toUpperCase())},
   url: ${quote(routerUrl(path))},

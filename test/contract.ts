@@ -69,7 +69,9 @@ export async function loadContract (): Promise<Contract> {
     for (const operation of Object.values(item)) {
       if (typeof operation.operationId !== 'string') continue
       for (const [status, response] of Object.entries(operation.responses as Record<string, Json>)) {
-        schemas.set(`${operation.operationId} ${status}`, (response.content as Record<string, { schema: unknown }>)['application/json'].schema)
+        // A response declared without content is a HEAD's, whose body Node never sends: any will do.
+        const content = response.content as Record<string, { schema: unknown }> | undefined
+        schemas.set(`${operation.operationId} ${status}`, content === undefined ? {} : content['application/json'].schema)
       }
     }
   }

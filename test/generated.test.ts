@@ -23,7 +23,7 @@ interface Parameter { name: string, in: string, schema: Json }
 interface Operation { operationId: string, security?: unknown[], parameters?: Parameter[], requestBody?: { content: { 'application/json': { schema: Json } } } }
 
 const document = contract.document as { servers: { url: string }[], paths: Record<string, Record<string, unknown> & { servers?: { url: string }[] }> }
-const METHODS = ['get', 'put', 'post', 'delete', 'patch']
+const METHODS = ['get', 'head', 'put', 'post', 'delete', 'patch']
 
 const operations = Object.entries(document.paths).flatMap(([path, item]) =>
   METHODS.filter(method => method in item).map(method => ({

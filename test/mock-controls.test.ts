@@ -117,6 +117,7 @@ t.test('with an admin token, every /__mock route but health needs it; without on
   const app = await build(t, { config: { adminToken: 'let-me-in-please' } })
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
   t.equal((await call(app, undefined, { url: '/__mock/health' })).status, 200, 'health is always open')
+  t.equal((await call(app, undefined, { method: 'HEAD', url: '/__mock/health' })).status, 200, 'to HEAD too')
   for (const request of [{ url: '/__mock/clock' }, { method: 'POST' as const, url: '/__mock/reset' }, { url: '/__mock//clock' }]) {
     const missing = await call(app, undefined, request)
     t.equal(missing.status, 401, `${request.url} without the token`)
@@ -130,4 +131,14 @@ t.test('with an admin token, every /__mock route but health needs it; without on
   t.equal((await call(app, DEV.admin, { url: '/api-keys' })).status, 200, 'Portkey\'s routes do not need it')
   const open = await build(t)
   t.equal((await call(open, undefined, { url: '/__mock/clock' })).status, 200, 'without a token, open')
+})
+
+t.test('the health route answers HEAD with the headers of its GET and no body, for what waits with HEAD (wait-on)', async t => {
+  const base = await listen(await build(t))
+  const [get, head] = await Promise.all(['GET', 'HEAD'].map(method => fetch(`${base}/__mock/health`, { method })))
+  t.equal(head.status, 200)
+  t.equal(await head.text(), '')
+  for (const name of ['content-type', 'content-length']) t.equal(head.headers.get(name), get.headers.get(name), name)
+  t.same(await get.json(), { status: 'ok' })
+  t.equal((await fetch(`${base}/v1/api-keys`, { method: 'HEAD' })).status, 404, 'Portkey\'s routes do not answer HEAD')
 })

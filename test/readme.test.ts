@@ -20,6 +20,6 @@ t.test('the README\'s table of routes has a row for every operation of the contr
   const document = JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, unknown>> }
   const rows = new Set(readme.split('\n').filter(line => line.startsWith('| `')).map(line => line.slice(3).split(/[`?]/, 1)[0]))
   for (const [path, item] of Object.entries(document.paths)) {
-    for (const method of ['get', 'post', 'put', 'delete', 'patch'].filter(method => method in item)) t.ok(rows.has(`${method.toUpperCase()} ${path}`), `${method.toUpperCase()} ${path}`)
+    for (const method of ['get', 'head', 'post', 'put', 'delete', 'patch'].filter(method => method in item)) t.ok(rows.has(`${method.toUpperCase()} ${path}`), `${method.toUpperCase()} ${path}`)
   }
 })

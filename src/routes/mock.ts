@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { listEnvelope, pageOf } from '../platform/paging.js'
 import { serve } from '../platform/serve.js'
-import { addFault, clearFaults, clearRequests, deleteFault, getClock, getHealth, getOpenApiDocument, listFaults, listRequests, setClock } from '../schemas/generated.js'
+import { addFault, clearFaults, clearRequests, deleteFault, getClock, getHealth, getOpenApiDocument, headHealth, listFaults, listRequests, setClock } from '../schemas/generated.js'
 import { formatInstant } from '../time.js'
 
 // The stand-in's own routes, outside Portkey's paths.
@@ -11,6 +11,8 @@ export default async function mock (app: FastifyInstance): Promise<void> {
 
   // Registered after the store, so an answer means migrations and seed are done.
   serve(app, getHealth, 'public', () => ({ status: 'ok' as const }))
+  // Node sends a HEAD answer's headers, content-length included, and not its body.
+  serve(app, headHealth, 'public', () => ({ status: 'ok' as const }))
   serve(app, getOpenApiDocument, 'public', () => app.swagger() as unknown as Record<string, unknown>)
 
   serve(app, getClock, 'public', () => clockNow())

@@ -2933,6 +2933,15 @@ export const getHealth = {
   },
 } as const
 
+export const headHealth = {
+  method: 'HEAD',
+  url: '/__mock/health',
+  prefixes: [''],
+  schema: {
+    operationId: 'headHealth',
+  },
+} as const
+
 export const getOpenApiDocument = {
   method: 'GET',
   url: '/openapi.json',
