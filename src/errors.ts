@@ -58,8 +58,8 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
   } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     reply.code(415).send(envelope('AB01', unsupportedMediaType(request.headers['content-type'])))
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    // The framework's own client errors (bad JSON, body too large, unsupported media type): their
-    // messages describe the request, never the server, so they are safe to show.
+    // The framework's own client errors (bad JSON, body too large): their messages describe the
+    // request, never the server, so they are safe to show.
     reply.code(error.statusCode).send(envelope(CODE_FOR_STATUS[error.statusCode] ?? 'AB01', error.message))
   } else {
     request.log.error({ err: error }, 'unexpected error')

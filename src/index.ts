@@ -1,8 +1,8 @@
 // The package's programmatic entry: a stand-in started inside a test process, and its controls as
 // plain method calls, so that a Node test suite needs no HTTP of its own to drive it.
+import type { Static } from '@sinclair/typebox'
 import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
-import type { Static } from '@sinclair/typebox'
 import { badRequest, validationMessage } from './errors.js'
 import { addFault, deleteFault, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
 import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'

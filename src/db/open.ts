@@ -33,9 +33,9 @@ export function openDatabase (path: string): Db {
 // A file serves one process at a time: the connection takes the file's lock now and holds it until
 // it closes, so that a second server on the same file stops at its start, where it would answer
 // from caches (authentication, src/db/until-written.ts) that the first one's writes never reach.
-// Held so before the first access, WAL keeps its index in this process's memory (no -shm file).
-// WAL; NORMAL syncs at checkpoints, which survives a crash of this process (what a test run can do
-// to it), though not necessarily of the machine.
+// Locked so from the first access, WAL keeps its index in this process's memory (no -shm file).
+// WAL lets a write append rather than rewrite pages; NORMAL syncs at checkpoints, which survives a
+// crash of this process (what a test run can do to it), though not necessarily of the machine.
 function claim (db: Db): void {
   // Time for a server stopping as the next one starts to let go.
   db.pragma('busy_timeout = 1000')
