@@ -71,18 +71,21 @@ function refuseConnect (request: IncomingMessage, socket: Socket): void {
 }
 
 /**
- * With an admin token, every /__mock route but health needs `Authorization: Bearer <token>`. The
- * comparison is of digests, so its time says nothing about the token.
+ * With an admin token, every /__mock route but health needs `Authorization: Bearer <token>`, the
+ * scheme in any case (RFC 9110 makes it case-insensitive). The comparison is of digests, so its time
+ * says nothing about the token.
  */
 export function requireAdminToken (app: FastifyInstance, token: string): void {
   if (token === '') return
-  const expected = hashSecret(`Bearer ${token}`)
+  const expected = hashSecret(token)
   app.addHook('onRequest', async request => {
     // The route that matched, not the raw URL, which an encoding could disguise.
     const route = request.routeOptions.url ?? ''
     if (!route.startsWith('/__mock/') || route === '/__mock/health') return
-    const given = hashSecret(String(request.headers.authorization ?? ''))
-    if (!timingSafeEqual(given, expected)) throw unauthorised('Unauthorised Request: /__mock routes need the admin token as a bearer token')
+    const credentials = /^bearer +(.*)$/i.exec(String(request.headers.authorization ?? ''))
+    if (credentials === null || !timingSafeEqual(hashSecret(credentials[1]), expected)) {
+      throw unauthorised('Unauthorised Request: /__mock routes need the admin token as a bearer token')
+    }
   })
 }
 

@@ -125,6 +125,12 @@ t.test('with an admin token, every /__mock route but health needs it; without on
     t.equal((await call(app, undefined, { ...request, headers: bearer('wrong-token-here') })).status, 401, 'a wrong token')
     t.equal((await call(app, undefined, { ...request, headers: bearer('let-me-in-please') })).status, 200, 'the right one')
   }
+  for (const scheme of ['bearer', 'BEARER']) {
+    t.equal((await call(app, undefined, { url: '/__mock/clock', headers: { authorization: `${scheme} let-me-in-please` } })).status, 200, `the scheme as ${scheme}`)
+  }
+  for (const authorization of ['let-me-in-please', 'Basic let-me-in-please', 'Bearer', 'Bearer let-me-in-pleasE']) {
+    t.equal((await call(app, undefined, { url: '/__mock/clock', headers: { authorization } })).status, 401, authorization)
+  }
   const accept = { method: 'POST' as const, url: `/__mock/invites/${SEED.invites.dave}/accept` }
   t.equal((await call(app, DEV.admin, accept)).status, 401, 'accepting an invite needs it too')
   t.equal((await call(app, DEV.admin, { ...accept, headers: bearer('let-me-in-please') })).status, 200)
