@@ -44,7 +44,9 @@ export function validationMessage (errors: FastifyError['validation'], part: str
   if (extra) return `Unknown ${where} ${field}`
   const allowed = first.params?.allowedValues as unknown[] | undefined
   let detail = first.message
-  if (first.keyword === 'format' && first.params?.format === 'date-time') detail = DATE_TIME_RULE
+  // A query parameter sent twice arrives as an array of its values.
+  if (part === 'querystring' && first.keyword === 'type' && Array.isArray((first as { data?: unknown }).data)) detail = 'given more than once'
+  else if (first.keyword === 'format' && first.params?.format === 'date-time') detail = DATE_TIME_RULE
   else if (allowed && allowed.length > MAX_LISTED) detail = `${JSON.stringify((first as { data?: unknown }).data).slice(0, 100)} is not one of the values the contract allows`
   else if (allowed) detail = `${first.message}: ${allowed.map(String).join(', ')}`
   return field ? `Invalid ${where} ${field}: ${detail}` : `Invalid ${where === 'body field' ? 'body' : where}: ${detail}`
