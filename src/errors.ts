@@ -32,6 +32,11 @@ const MAX_LISTED = 8
 
 const WHERE: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body field', headers: 'header' }
 
+/** `/organisations/0/api_keys/3/scopes/0` as `organisations[0].api_keys[3].scopes[0]`. */
+export const placeOf = (pointer: string): string =>
+  pointer.split('/').slice(1).map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .reduce((place, part) => /^\d+$/.test(part) ? `${place}[${part}]` : place ? `${place}.${part}` : part, '')
+
 /** The validator's first error, naming the field the way the client wrote it; `part` is where it was. */
 export function validationMessage (errors: FastifyError['validation'], part: string | undefined): string {
   const [first] = errors ?? []
@@ -39,7 +44,7 @@ export function validationMessage (errors: FastifyError['validation'], part: str
   if (!first) return `Invalid ${where}`
   const missing = first.params?.missingProperty as string | undefined
   const extra = first.params?.additionalProperty as string | undefined
-  const field = [first.instancePath.slice(1).replaceAll('/', '.'), missing ?? extra].filter(Boolean).join('.')
+  const field = [placeOf(first.instancePath), missing ?? extra].filter(Boolean).join('.')
   if (missing) return `Missing ${where} ${field}`
   if (extra) return `Unknown ${where} ${field}`
   const allowed = first.params?.allowedValues as unknown[] | undefined

@@ -63,8 +63,8 @@ t.test('integers beyond what JSON keeps exactly are a 400 naming the field', asy
   const app = await build(t, { clock: new TestClock(NOW) })
   const big = 2 ** 53
   const refused: [string, object][] = [
-    ['rate_limits.0.value', { rate_limits: [{ type: 'requests', unit: 'rpm', value: big }] }],
-    ['rate_limits.0.value', { rate_limits: [{ type: 'requests', unit: 'rpm', value: 1e308 }] }],
+    ['rate_limits[0].value', { rate_limits: [{ type: 'requests', unit: 'rpm', value: big }] }],
+    ['rate_limits[0].value', { rate_limits: [{ type: 'requests', unit: 'rpm', value: 1e308 }] }],
     ['usage_limits.credit_limit', { usage_limits: { credit_limit: big } }],
     ['usage_limits.alert_threshold', { usage_limits: { alert_threshold: big } }],
     ['rotation_policy.key_transition_period_ms', { rotation_policy: { next_rotation_at: '2030-01-01T00:00:00Z', key_transition_period_ms: 1e21 } }],

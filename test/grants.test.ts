@@ -73,5 +73,5 @@ t.test('an unknown scope is a 400 naming it', async t => {
   const app = await build(t)
   const { status, body } = await call(app, DEV.admin, createIn({ scopes: ['completions.write', 'api_keys.godmode'] }))
   t.equal(status, 400)
-  t.equal(body.data.message, 'Invalid body field scopes.1: "api_keys.godmode" is not one of the values the contract allows')
+  t.equal(body.data.message, 'Invalid body field scopes[1]: "api_keys.godmode" is not one of the values the contract allows')
 })
