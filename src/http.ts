@@ -11,6 +11,20 @@ import { hashSecret } from './secrets.js'
 // here in the envelope, with the status HTTP prescribes and no body where HTTP forbids one.
 
 /**
+ * Why listening failed, in words the person who started it can act on; `anyPort` is how they ask for
+ * a free port (`--port 0` on the command line).
+ */
+export function listenProblem (error: unknown, anyPort: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE': return `the port is in use (by another server, or a portkey-mock still running); ${anyPort} picks a free one`
+    case 'EACCES': return 'not permitted (a port below 1024 needs privileges)'
+    case 'EADDRNOTAVAIL': return 'the address is not one of this machine\'s'
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'no address found for the host'
+    default: return (error as Error).message
+  }
+}
+
+/**
  * The options Fastify passes on to http.createServer; `headersTimeout` is how long a client may take
  * to send a request's headers (the whole request's limit is Fastify's own requestTimeout).
  */

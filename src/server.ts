@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommand, SETTINGS, type Config } from './config.js'
 import { FixtureError } from './fixtures/error.js'
+import { listenProblem } from './http.js'
 import { releaseMemoryWhenIdle } from './idle.js'
 import { packageFile } from './package-files.js'
 import { hashSecret } from './secrets.js'
@@ -59,17 +60,6 @@ function build (config: Config) {
   }
 }
 
-// Why listening failed, in words the person who started it can act on; the log keeps the error itself.
-function listenProblem (error: unknown): string {
-  switch ((error as NodeJS.ErrnoException).code) {
-    case 'EADDRINUSE': return 'the port is in use (by another server, or a portkey-mock still running); --port 0 picks a free one'
-    case 'EACCES': return 'not permitted (a port below 1024 needs privileges)'
-    case 'EADDRNOTAVAIL': return 'the address is not one of this machine\'s'
-    case 'ENOTFOUND': case 'EAI_AGAIN': return 'no address found for the host'
-    default: return (error as Error).message
-  }
-}
-
 const parsed = command()
 if (parsed.kind === 'help') {
   process.stdout.write(helpText())
@@ -102,7 +92,7 @@ if (parsed.kind === 'help') {
     releaseMemoryWhenIdle()
   } catch (error) {
     app.log.fatal({ err: error }, 'could not start')
-    process.stderr.write(`portkey-mock: ${ready ? `cannot listen on ${config.host}:${config.port}: ${listenProblem(error)}` : (error as Error).message}\n`)
+    process.stderr.write(`portkey-mock: ${ready ? `cannot listen on ${config.host}:${config.port}: ${listenProblem(error, '--port 0')}` : (error as Error).message}\n`)
     await app.close()
     process.exitCode = 1
   }

@@ -119,6 +119,17 @@ t.test('a bad fixture file is refused with every problem named, before anything 
   t.match((error as FixtureError).problems, [/^organisations\[0\]\.api_keys\[0\]/])
 })
 
+t.test('a port in use is refused in words, and the store is let go: the same file serves the next try, and only one server at a time', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-in-process-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const db = join(dir, 'store.db')
+  const taken = Number(new URL((await started(t)).url).port)
+  await t.rejects(startMockServer({ db, port: taken }), { message: `cannot listen on 127.0.0.1:${taken}: the port is in use (by another server, or a portkey-mock still running); port: 0 picks a free one` })
+  const next = await started(t, { db })
+  t.equal((await get(next, '/api-keys')).status, 200, 'the file is free after the failed start')
+  await t.rejects(startMockServer({ db }), { message: `cannot open the store ${db}: another server has it open (a store file serves one server at a time)` })
+})
+
 t.test('a bad option is refused as a ConfigError naming it, before anything listens', async t => {
   const error = await startMockServer({ port: 70000 }).then(() => undefined, (error: unknown) => error)
   t.type(error, ConfigError)

@@ -48,7 +48,7 @@ t.test('a second server on a store file in use stops with one line saying so; th
   await listeningUrl(first)
   const second = spawnSync(process.execPath, [...server, '--port', '0', '--db', db], { encoding: 'utf8', env })
   t.equal(second.status, 1)
-  t.equal(second.stderr, `portkey-mock: cannot open the store ${db}: another process has it open (a store file serves one server at a time)\n`)
+  t.equal(second.stderr, `portkey-mock: cannot open the store ${db}: another server has it open (a store file serves one server at a time)\n`)
   // Killed, not stopped: the lock goes with the process.
   first.kill('SIGKILL')
   await once(first, 'exit')

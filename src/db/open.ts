@@ -45,7 +45,7 @@ function claim (db: Db): void {
     db.exec('BEGIN IMMEDIATE; COMMIT')
   } catch (error) {
     if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error
-    throw new Error('another process has it open (a store file serves one server at a time)', { cause: error })
+    throw new Error('another server has it open (a store file serves one server at a time)', { cause: error })
   }
   db.pragma('synchronous = NORMAL')
 }
