@@ -46,7 +46,8 @@ t.test('a second server on a store file in use stops with one line saying so; th
   const first = spawn(process.execPath, [...server, '--port', '0', '--db', db], { env, stdio: ['ignore', 'pipe', 'ignore'] })
   t.teardown(() => { first.kill('SIGKILL') })
   await listeningUrl(first)
-  const second = spawnSync(process.execPath, [...server, '--port', '0', '--db', db], { encoding: 'utf8', env })
+  // A second server that did start would run until killed: the timeout makes that a failure, not a hang.
+  const second = spawnSync(process.execPath, [...server, '--port', '0', '--db', db], { encoding: 'utf8', env, timeout: 20_000 })
   t.equal(second.status, 1)
   t.equal(second.stderr, `portkey-mock: cannot open the store ${db}: another server has it open (a store file serves one server at a time)\n`)
   // Killed, not stopped: the lock goes with the process.
