@@ -38,15 +38,32 @@ console.log(JSON.stringify({
 await server.close()
 `
 
+// The same package from CommonJS (a .cts file compiles to require()): Jest's tests are CommonJS.
+const COMMONJS_CONSUMER = `import { startMockServer, ConfigError, FixtureError, type MockServer } from 'portkey-mock'
+
+async function main (): Promise<void> {
+  const server: MockServer = await startMockServer({ port: 0 })
+  const admin = server.keys.find(key => key.type === 'organisation-service')!
+  const listed = await fetch(\`\${server.baseURL}/api-keys\`, { headers: { 'x-portkey-api-key': admin.key } })
+  server.clock.set('2030-01-01T00:00:00Z')
+  console.log(JSON.stringify({
+    listed: listed.status, now: server.clock.now(), journal: server.requests.list({ api_key_id: admin.id }).length,
+    errors: [typeof FixtureError, typeof ConfigError],
+  }))
+  await server.close()
+}
+void main()
+`
+
 t.test('packed, installed on this Node without an engine warning, started with npx, imported with types', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-package-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const packed = JSON.parse((await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root)).stdout) as [{ filename: string, files: { path: string }[] }]
   const files = packed[0].files.map(file => file.path)
-  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/portkey-mock.js', 'fixtures/builtin.yaml', 'fixtures/builtin.json', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'openapi/openapi.json', 'migrations/001.do.init.sql']) {
+  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/index.cjs', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', 'dist/portkey-mock.js', 'fixtures/builtin.yaml', 'fixtures/builtin.json', 'fixtures/fixture.schema.json', 'openapi/openapi.yaml', 'openapi/openapi.json', 'migrations/001.do.init.sql']) {
     t.ok(files.includes(needed), `ships ${needed}`)
   }
-  t.notOk(files.some(file => /^(src|test|bench|scripts)\/|\.map$|tsbuildinfo|^dist\/server\./.test(file)), 'and nothing a user does not need (the bin is the bundle, not dist/server.js)')
+  t.notOk(files.some(file => /^(src|test|bench|scripts)\/|\.map$|tsbuildinfo|^dist\/(cjs\/)?server\./.test(file)), 'and nothing a user does not need (the bin is the bundle, not dist/server.js)')
 
   const project = join(dir, 'consumer')
   mkdirSync(project)
@@ -72,9 +89,10 @@ t.test('packed, installed on this Node without an engine warning, started with n
   t.equal((await once(bin, 'exit'))[0], 0, 'and exits 0 on SIGTERM')
 
   writeFileSync(join(project, 'consumer.ts'), CONSUMER)
+  writeFileSync(join(project, 'consumer.cts'), COMMONJS_CONSUMER)
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'], skipLibCheck: false, outDir: 'out' },
-    files: ['consumer.ts'],
+    files: ['consumer.ts', 'consumer.cts'],
   }))
   mkdirSync(join(project, 'node_modules/@types'), { recursive: true })
   symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'))
@@ -82,5 +100,7 @@ t.test('packed, installed on this Node without an engine warning, started with n
 
   const output = await run(process.execPath, ['out/consumer.js'], { cwd: project })
   t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 2, errors: ['function', 'function'] })
+  const required = await run(process.execPath, ['out/consumer.cjs'], { cwd: project })
+  t.same(JSON.parse(required.stdout), { listed: 200, now: '2030-01-01T00:00:00.000Z', journal: 1, errors: ['function', 'function'] }, 'and through require()')
   t.equal(JSON.parse(readFileSync(join(project, 'node_modules/portkey-mock/package.json'), 'utf8')).engines.node, '>=20')
 })
