@@ -1,15 +1,17 @@
-// The API keys' lifecycle against a model of it: random sequences of creates, renames, expiries,
-// rotations, deletes, clock moves, snapshots and restores, each answer checked against what the
-// model says, and after every step whether each secret ever answered still authenticates exactly
-// when it should. What a single request cannot show: that the caches (authentication, the memos
-// of what was read) follow every write, every restore and the clock.
+// Lifecycles against models: random sequences of steps, each answer checked against what a model
+// of the store says, and after every step whether each secret ever answered still authenticates
+// exactly when it should. What a single request cannot show: that the caches (authentication, the
+// memos of what was read, src/db/until-written.ts) follow every write, every restore and the clock.
+// Two models: API keys (creates, renames, expiries, rotations, deletes, clock moves, snapshots and
+// restores) and workspaces (creates, renames, members added, changed and removed, keys made in them,
+// deletes with and without force_delete, snapshots and restores).
 //
 // Seeded, so a run is the same every time; PORTKEY_MOCK_MODEL_RUNS and PORTKEY_MOCK_FUZZ_SEED widen it.
 import fc from 'fast-check'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { formatInstant } from '../src/time.js'
-import { build, call, DEV, TestClock } from './helper.js'
+import { build, call, DEV, SEED, TestClock } from './helper.js'
 
 const RUNS = Number(process.env.PORTKEY_MOCK_MODEL_RUNS ?? 200)
 const SEED_NUMBER = Number(process.env.PORTKEY_MOCK_FUZZ_SEED ?? 20261206)
@@ -231,6 +233,216 @@ t.test('random lifecycles of API keys answer as the model says, and every secret
     await call(app, undefined, { method: 'POST', url: '/__mock/reset' })
     clock.ms = START
     await fc.asyncModelRun(() => ({ model: { keys: [], snapshot: undefined }, real: { app, clock } }), commands)
+  })
+  const outcome = await fc.check(property, { numRuns: RUNS, seed: SEED_NUMBER })
+  t.notOk(outcome.failed, outcome.failed ? `${String(outcome.errorInstance)}\n${fc.defaultReportMessage(outcome)}` : `${outcome.numRuns} lifecycles`)
+})
+
+interface WorkspaceKey { secret: string, deleted: boolean }
+
+interface Workspace {
+  id: string
+  name: string
+  /** Role by user id. */
+  members: Map<string, string>
+  keys: WorkspaceKey[]
+  deleted: boolean
+}
+
+interface Workspaces {
+  workspaces: Workspace[]
+  snapshot: Workspace[] | undefined
+}
+
+type WorkspaceStep = fc.AsyncCommand<Workspaces, Real>
+
+const copyWorkspaces = (workspaces: Workspace[]): Workspace[] =>
+  workspaces.map(ws => ({ ...ws, members: new Map(ws.members), keys: ws.keys.map(key => ({ ...key })) }))
+const USERS = [SEED.users.alice.id, SEED.users.bob.id, SEED.users.carol.id]
+const ROLES = ['admin', 'manager', 'member']
+
+/** Each key made in a workspace authenticates exactly while it and its workspace stand. */
+async function checkWorkspaceKeys (model: Workspaces, { app }: Real): Promise<void> {
+  for (const ws of model.workspaces) {
+    for (const key of ws.keys) {
+      const { status } = await call(app, key.secret, { url: '/v1/api-keys?page_size=1' })
+      const expected = !ws.deleted && !key.deleted ? 200 : 401
+      if (status !== expected) throw new Error(`a key of ${ws.name} answered ${status}, not ${expected}`)
+    }
+  }
+}
+
+class CreateWorkspace implements WorkspaceStep {
+  constructor (readonly name: string, readonly users: string[]) {}
+  check = () => true
+  async run (model: Workspaces, real: Real) {
+    const body = await expectStatus(real, { method: 'POST', url: '/v1/admin/workspaces', payload: { name: this.name, users: this.users } }, 200, 'create a workspace')
+    model.workspaces.push({ id: body.id, name: this.name, members: new Map(this.users.map(id => [id, 'member'])), keys: [], deleted: false })
+  }
+
+  toString (): string { return `createWorkspace(${this.name}, ${this.users.length} users)` }
+}
+
+/** A step on the n-th workspace the model holds, deleted or not; a deleted one is a 403. */
+abstract class OnWorkspace implements WorkspaceStep {
+  constructor (readonly n: number) {}
+  check = (model: Readonly<Workspaces>) => model.workspaces.length > 0
+  workspace = (model: Workspaces) => model.workspaces[this.n % model.workspaces.length]
+  abstract run (model: Workspaces, real: Real): Promise<void>
+  abstract toString (): string
+}
+
+class RenameWorkspace extends OnWorkspace {
+  constructor (n: number, readonly name: string) { super(n) }
+  override async run (model: Workspaces, real: Real) {
+    const ws = this.workspace(model)
+    await expectStatus(real, { method: 'PUT', url: `/v1/admin/workspaces/${ws.id}`, payload: { name: this.name } }, ws.deleted ? 403 : 200, 'rename a workspace')
+    if (!ws.deleted) ws.name = this.name
+  }
+
+  override toString (): string { return `renameWorkspace(${this.n}, ${this.name})` }
+}
+
+class AddMember extends OnWorkspace {
+  constructor (n: number, readonly user: string, readonly role: string) { super(n) }
+  override async run (model: Workspaces, real: Real) {
+    const ws = this.workspace(model)
+    const expected = ws.deleted ? 403 : ws.members.has(this.user) ? 409 : 200
+    await expectStatus(real, { method: 'POST', url: `/v1/admin/workspaces/${ws.id}/users`, payload: { users: [{ id: this.user, role: this.role }] } }, expected, 'add a member')
+    if (expected === 200) ws.members.set(this.user, this.role)
+  }
+
+  override toString (): string { return `addMember(${this.n}, ${this.user.slice(0, 4)}, ${this.role})` }
+}
+
+class ChangeRole extends OnWorkspace {
+  constructor (n: number, readonly user: string, readonly role: string) { super(n) }
+  override async run (model: Workspaces, real: Real) {
+    const ws = this.workspace(model)
+    const expected = ws.deleted ? 403 : ws.members.has(this.user) ? 200 : 404
+    await expectStatus(real, { method: 'PUT', url: `/v1/admin/workspaces/${ws.id}/users/${this.user}`, payload: { role: this.role } }, expected, 'change a role')
+    if (expected === 200) ws.members.set(this.user, this.role)
+  }
+
+  override toString (): string { return `changeRole(${this.n}, ${this.user.slice(0, 4)}, ${this.role})` }
+}
+
+class RemoveMember extends OnWorkspace {
+  constructor (n: number, readonly user: string) { super(n) }
+  override async run (model: Workspaces, real: Real) {
+    const ws = this.workspace(model)
+    const expected = ws.deleted ? 403 : ws.members.has(this.user) ? 200 : 404
+    await expectStatus(real, { method: 'DELETE', url: `/v1/admin/workspaces/${ws.id}/users/${this.user}` }, expected, 'remove a member')
+    ws.members.delete(this.user)
+  }
+
+  override toString (): string { return `removeMember(${this.n}, ${this.user.slice(0, 4)})` }
+}
+
+class AddWorkspaceKey extends OnWorkspace {
+  override async run (model: Workspaces, real: Real) {
+    const ws = this.workspace(model)
+    const payload = { name: 'in a workspace', scopes: ['workspace_service_api_keys.list'], workspace_id: ws.id }
+    const body = await expectStatus(real, { method: 'POST', url: '/v1/api-keys/workspace/service', payload }, ws.deleted ? 404 : 200, 'make a key in a workspace')
+    if (!ws.deleted) ws.keys.push({ secret: body.key, deleted: false })
+    await checkWorkspaceKeys(model, real)
+  }
+
+  override toString (): string { return `addWorkspaceKey(${this.n})` }
+}
+
+class DeleteWorkspace extends OnWorkspace {
+  constructor (n: number, readonly force: boolean) { super(n) }
+  override async run (model: Workspaces, real: Real) {
+    const ws = this.workspace(model)
+    const dependents = ws.members.size + ws.keys.filter(key => !key.deleted).length
+    const expected = ws.deleted ? 403 : dependents > 0 && !this.force ? 409 : 200
+    await expectStatus(real, { method: 'DELETE', url: `/v1/admin/workspaces/${ws.id}${this.force ? '?force_delete=true' : ''}` }, expected, 'delete a workspace')
+    if (expected === 200) ws.deleted = true
+    await checkWorkspaceKeys(model, real)
+  }
+
+  override toString (): string { return `deleteWorkspace(${this.n}, ${this.force})` }
+}
+
+const membersOf = (users: { id: string, role: string }[]) => JSON.stringify(users.map(user => [user.id, user.role]).sort())
+const modelMembers = (ws: Workspace) => JSON.stringify([...ws.members].sort())
+
+class ReadWorkspace extends OnWorkspace {
+  override async run (model: Workspaces, real: Real) {
+    const ws = this.workspace(model)
+    const body = await expectStatus(real, { url: `/v1/admin/workspaces/${ws.id}` }, ws.deleted ? 403 : 200, 'read a workspace')
+    if (ws.deleted) return
+    if (body.name !== ws.name || membersOf(body.users) !== modelMembers(ws)) throw new Error(`read: ${body.name} ${membersOf(body.users)}, not ${ws.name} ${modelMembers(ws)}`)
+    const listed = await expectStatus(real, { url: `/v1/admin/workspaces/${ws.id}/users?page_size=1000` }, 200, 'list members')
+    if (listed.total !== ws.members.size || membersOf(listed.data) !== modelMembers(ws)) throw new Error(`members: ${membersOf(listed.data)}, not ${modelMembers(ws)}`)
+  }
+
+  override toString (): string { return `readWorkspace(${this.n})` }
+}
+
+class ListWorkspaces implements WorkspaceStep {
+  check = () => true
+  async run (model: Workspaces, real: Real) {
+    const body = await expectStatus(real, { url: '/v1/admin/workspaces?page_size=1000' }, 200, 'list workspaces')
+    const listed = new Map<string, string>(body.data.map((ws: { id: string, name: string }) => [ws.id, ws.name]))
+    for (const ws of model.workspaces) {
+      if (!ws.deleted !== listed.has(ws.id)) throw new Error(`list: ${ws.name} is ${ws.deleted ? '' : 'not '}listed`)
+      if (!ws.deleted && listed.get(ws.id) !== ws.name) throw new Error(`list: ${ws.name} reads ${listed.get(ws.id)}`)
+    }
+    if (body.total !== body.data.length) throw new Error(`list: total ${body.total} of ${body.data.length}`)
+  }
+
+  toString (): string { return 'listWorkspaces' }
+}
+
+class SnapshotWorkspaces implements WorkspaceStep {
+  check = () => true
+  async run (model: Workspaces, real: Real) {
+    await call(real.app, undefined, { method: 'POST', url: '/__mock/snapshots/model' })
+    model.snapshot = copyWorkspaces(model.workspaces)
+  }
+
+  toString (): string { return 'snapshot' }
+}
+
+class RestoreWorkspaces implements WorkspaceStep {
+  check = (model: Readonly<Workspaces>) => model.snapshot !== undefined
+  async run (model: Workspaces, real: Real) {
+    const { status } = await call(real.app, undefined, { method: 'POST', url: '/__mock/snapshots/model/restore' })
+    if (status !== 200) throw new Error(`restore: ${status}`)
+    const kept = new Map(model.snapshot!.map(ws => [ws.id, ws]))
+    model.workspaces = model.workspaces.map(ws => kept.get(ws.id) ?? { ...ws, deleted: true })
+    model.snapshot = copyWorkspaces(model.snapshot!)
+    await checkWorkspaceKeys(model, real)
+  }
+
+  toString (): string { return 'restore' }
+}
+
+const anyWorkspace = fc.nat(20)
+const user = fc.constantFrom(...USERS)
+const role = fc.constantFrom(...ROLES)
+const workspaceSteps = fc.commands([
+  fc.tuple(names, fc.subarray(USERS)).map(([name, users]) => new CreateWorkspace(name, users)),
+  fc.tuple(anyWorkspace, names).map(([n, name]) => new RenameWorkspace(n, name)),
+  fc.tuple(anyWorkspace, user, role).map(([n, id, r]) => new AddMember(n, id, r)),
+  fc.tuple(anyWorkspace, user, role).map(([n, id, r]) => new ChangeRole(n, id, r)),
+  fc.tuple(anyWorkspace, user).map(([n, id]) => new RemoveMember(n, id)),
+  anyWorkspace.map(n => new AddWorkspaceKey(n)),
+  fc.tuple(anyWorkspace, fc.boolean()).map(([n, force]) => new DeleteWorkspace(n, force)),
+  anyWorkspace.map(n => new ReadWorkspace(n)),
+  fc.constant(new ListWorkspaces()),
+  fc.constant(new SnapshotWorkspaces()),
+  fc.constant(new RestoreWorkspaces()),
+], { maxCommands: 40, size: 'max' })
+
+t.test('random lifecycles of workspaces answer as the model says: names, members, lists, and the keys made in them', async t => {
+  const clock = new TestClock(START)
+  const app = await build(t, { clock })
+  const property = fc.asyncProperty(workspaceSteps, async commands => {
+    await call(app, undefined, { method: 'POST', url: '/__mock/reset' })
+    await fc.asyncModelRun(() => ({ model: { workspaces: [], snapshot: undefined }, real: { app, clock } }), commands)
   })
   const outcome = await fc.check(property, { numRuns: RUNS, seed: SEED_NUMBER })
   t.notOk(outcome.failed, outcome.failed ? `${String(outcome.errorInstance)}\n${fc.defaultReportMessage(outcome)}` : `${outcome.numRuns} lifecycles`)
