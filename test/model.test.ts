@@ -198,7 +198,13 @@ class Snapshot<T> implements fc.AsyncCommand<Held<T>, Real> {
 }
 
 class Restore<T extends { id: string, deleted: boolean }> implements fc.AsyncCommand<Held<T>, Real> {
-  constructor (readonly copy: (items: T[]) => T[], readonly checkSecrets: (model: Held<T>, real: Real) => Promise<void>) {}
+  constructor (
+    readonly copy: (items: T[]) => T[],
+    readonly checkSecrets: (model: Held<T>, real: Real) => Promise<void>,
+    /** What a thing made since the snapshot is once the store has lost it, and all it brought. */
+    readonly gone: (item: T) => T = item => ({ ...item, deleted: true })
+  ) {}
+
   check = (model: Readonly<Held<T>>) => model.snapshot !== undefined
   async run (model: Held<T>, real: Real) {
     const { status } = await call(real.app, undefined, { method: 'POST', url: '/__mock/snapshots/model/restore' })
@@ -206,7 +212,7 @@ class Restore<T extends { id: string, deleted: boolean }> implements fc.AsyncCom
     // What was made since is gone from the store; the model keeps it, deleted, so that its secrets
     // are still tried.
     const kept = new Map(model.snapshot!.map(item => [item.id, item]))
-    model.items = model.items.map(item => kept.get(item.id) ?? { ...item, deleted: true })
+    model.items = model.items.map(item => kept.get(item.id) ?? this.gone(item))
     model.snapshot = this.copy(model.snapshot!)
     await this.checkSecrets(model, real)
   }
@@ -217,16 +223,17 @@ class Restore<T extends { id: string, deleted: boolean }> implements fc.AsyncCom
 const names = fc.constantFrom('alpha', 'beta', 'gamma', 'delta')
 const anyKey = fc.nat(20)
 // Minutes to days: expiries and transitions end inside a run's clock moves.
-const span = fc.integer({ min: MINUTE, max: 3 * 24 * 60 * MINUTE })
+const span = fc.oneof(fc.integer({ min: MINUTE, max: 3 * 24 * 60 * MINUTE }), fc.constant(MINUTE))
 const steps = fc.commands([
   fc.tuple(names, fc.option(span, { nil: null })).map(([name, expiresIn]) => new Create(name, expiresIn)),
   fc.tuple(anyKey, names).map(([n, name]) => new Rename(n, name)),
   fc.tuple(anyKey, fc.option(span, { nil: null })).map(([n, expiresIn]) => new Expire(n, expiresIn)),
-  fc.tuple(anyKey, fc.integer({ min: 30 * MINUTE, max: 6 * 60 * MINUTE })).map(([n, ms]) => new Rotate(n, ms)),
+  fc.tuple(anyKey, fc.oneof(fc.integer({ min: 30 * MINUTE, max: 6 * 60 * MINUTE }), fc.constant(30 * MINUTE))).map(([n, ms]) => new Rotate(n, ms)),
   anyKey.map(n => new Delete(n)),
   anyKey.map(n => new Read(n)),
   fc.constant(new List()),
-  fc.integer({ min: 0, max: 24 * 60 * MINUTE }).map(ms => new Advance(ms)),
+  // The shortest expiry and transition now and then, so that their last instants are met exactly.
+  fc.oneof(fc.integer({ min: 0, max: 24 * 60 * MINUTE }), fc.constantFrom(MINUTE, 30 * MINUTE)).map(ms => new Advance(ms)),
   fc.constant(new Snapshot(copyKeys)),
   fc.constant(new Restore(copyKeys, checkSecrets)),
 ], { maxCommands: 40, size: 'max' })
@@ -396,6 +403,137 @@ const workspaceSteps = fc.commands([
   fc.constant(new Restore(copyWorkspaces, checkWorkspaceKeys)),
 ], { maxCommands: 40, size: 'max' })
 
+interface Invite {
+  id: string
+  email: string
+  workspaces: string[]
+  expiresAt: number
+  /** The user its acceptance made, and whether they were removed since; they outlive the invite. */
+  user: { id: string, removed: boolean } | null
+  deleted: boolean
+}
+
+type Invites = Held<Invite>
+type InviteStep = fc.AsyncCommand<Invites, Real>
+
+const DAY = 24 * 60 * MINUTE
+const INVITE_LIFETIME = 7 * DAY
+const EMAILS = ['ana@model.test', 'ben@model.test', 'cy@model.test']
+const WORKSPACES = [SEED.workspaces.shared.id, SEED.workspaces.research.id]
+const copyInvites = (invites: Invite[]): Invite[] => invites.map(invite => ({ ...invite, user: invite.user && { ...invite.user } }))
+const inviteStatus = (invite: Invite, now: number) => invite.user !== null ? 'accepted' : invite.expiresAt <= now ? 'expired' : 'pending'
+const userOf = (model: Invites, email: string) => model.items.find(invite => invite.email === email && invite.user !== null && !invite.user.removed)?.user
+
+class InviteSomeone implements InviteStep {
+  constructor (readonly email: string, readonly workspaces: string[]) {}
+  check = () => true
+  async run (model: Invites, real: Real) {
+    const now = real.clock.ms
+    const pending = model.items.some(invite => !invite.deleted && invite.email === this.email && inviteStatus(invite, now) === 'pending')
+    const expected = userOf(model, this.email) !== undefined || pending ? 409 : 200
+    const payload = { email: this.email, role: 'member', workspaces: this.workspaces.map(id => ({ id, role: 'member' })) }
+    const body = await expectStatus(real, { method: 'POST', url: '/v1/admin/users/invites', payload }, expected, 'invite')
+    if (expected === 200) model.items.push({ id: body.id, email: this.email, workspaces: this.workspaces, expiresAt: now + INVITE_LIFETIME, user: null, deleted: false })
+  }
+
+  toString (): string { return `invite(${this.email}, ${this.workspaces.length} workspaces)` }
+}
+
+class Resend extends OnItem<Invite> {
+  override async run (model: Invites, real: Real) {
+    const invite = this.item(model)
+    const expected = invite.deleted ? 404 : inviteStatus(invite, real.clock.ms) === 'accepted' ? 409 : 200
+    await expectStatus(real, { method: 'POST', url: `/v1/admin/users/invites/${invite.id}/resend` }, expected, 'resend')
+    if (expected === 200) invite.expiresAt = real.clock.ms + INVITE_LIFETIME
+  }
+
+  override toString (): string { return `resend(${this.n})` }
+}
+
+class Accept extends OnItem<Invite> {
+  override async run (model: Invites, real: Real) {
+    const invite = this.item(model)
+    const expected = invite.deleted ? 404 : inviteStatus(invite, real.clock.ms) !== 'pending' || userOf(model, invite.email) !== undefined ? 409 : 200
+    const body = await expectStatus(real, { method: 'POST', url: `/__mock/invites/${invite.id}/accept` }, expected, 'accept')
+    if (expected !== 200) return
+    invite.user = { id: body.id, removed: false }
+    const user = await expectStatus(real, { url: `/v1/admin/users/${body.id}` }, 200, 'read the new user')
+    if (JSON.stringify([...user.workspace_ids].sort()) !== JSON.stringify([...invite.workspaces].sort())) throw new Error(`accept: the user is in ${user.workspace_ids}, not ${invite.workspaces}`)
+  }
+
+  override toString (): string { return `accept(${this.n})` }
+}
+
+class RemoveUser extends OnItem<Invite> {
+  override async run (model: Invites, real: Real) {
+    const { user } = this.item(model)
+    if (user === null) return
+    await expectStatus(real, { method: 'DELETE', url: `/v1/admin/users/${user.id}` }, user.removed ? 404 : 200, 'remove a user')
+    user.removed = true
+  }
+
+  override toString (): string { return `removeUser(${this.n})` }
+}
+
+class DeleteInvite extends OnItem<Invite> {
+  override async run (model: Invites, real: Real) {
+    const invite = this.item(model)
+    await expectStatus(real, { method: 'DELETE', url: `/v1/admin/users/invites/${invite.id}` }, invite.deleted ? 404 : 200, 'delete an invite')
+    invite.deleted = true
+  }
+
+  override toString (): string { return `deleteInvite(${this.n})` }
+}
+
+class ReadInvite extends OnItem<Invite> {
+  override async run (model: Invites, real: Real) {
+    const invite = this.item(model)
+    const body = await expectStatus(real, { url: `/v1/admin/users/invites/${invite.id}` }, invite.deleted ? 404 : 200, 'read an invite')
+    const status = inviteStatus(invite, real.clock.ms)
+    if (!invite.deleted && body.status !== status) throw new Error(`read: ${invite.email}'s invite is ${body.status}, not ${status}`)
+  }
+
+  override toString (): string { return `readInvite(${this.n})` }
+}
+
+class ListInvites implements InviteStep {
+  constructor (readonly status: 'pending' | 'expired' | 'accepted') {}
+  check = () => true
+  async run (model: Invites, real: Real) {
+    const body = await expectStatus(real, { url: `/v1/admin/users/invites?status=${this.status}&pageSize=1000` }, 200, 'list invites')
+    const listed = new Set(body.data.map((invite: { id: string }) => invite.id))
+    for (const invite of model.items) {
+      const expected = !invite.deleted && inviteStatus(invite, real.clock.ms) === this.status
+      if (listed.has(invite.id) !== expected) throw new Error(`list of ${this.status}: ${invite.email}'s invite is ${expected ? 'missing' : 'there'}`)
+    }
+  }
+
+  toString (): string { return `listInvites(${this.status})` }
+}
+
+class AdvanceDays implements InviteStep {
+  constructor (readonly ms: number) {}
+  check = () => true
+  async run (_model: Invites, real: Real) { real.clock.ms += this.ms }
+  toString (): string { return `advance(${this.ms})` }
+}
+
+const noSecrets = async () => {}
+const anyInvite = fc.nat(20)
+const inviteSteps = fc.commands([
+  fc.tuple(fc.constantFrom(...EMAILS), fc.subarray(WORKSPACES)).map(([email, workspaces]) => new InviteSomeone(email, workspaces)),
+  anyInvite.map(n => new Resend(n)),
+  anyInvite.map(n => new Accept(n)),
+  anyInvite.map(n => new RemoveUser(n)),
+  anyInvite.map(n => new DeleteInvite(n)),
+  anyInvite.map(n => new ReadInvite(n)),
+  fc.constantFrom('pending', 'expired', 'accepted').map(status => new ListInvites(status as 'pending')),
+  // A whole lifetime now and then, so that an invite's last instant is met exactly.
+  fc.oneof(fc.integer({ min: 0, max: 5 * DAY }), fc.constantFrom(DAY, INVITE_LIFETIME)).map(ms => new AdvanceDays(ms)),
+  fc.constant(new Snapshot(copyInvites)),
+  fc.constant(new Restore(copyInvites, noSecrets, invite => ({ ...invite, deleted: true, user: invite.user && { ...invite.user, removed: true } }))),
+], { maxCommands: 40, size: 'max' })
+
 /** Lifecycles of these steps, each from the seed at the same time; the first that fails, shrunk, is reported. */
 async function runLifecycles<T> (t: Test, steps: fc.Arbitrary<Iterable<fc.AsyncCommand<Held<T>, Real>>>): Promise<void> {
   const clock = new TestClock(START)
@@ -415,4 +553,8 @@ t.test('random lifecycles of API keys answer as the model says, and every secret
 
 t.test('random lifecycles of workspaces answer as the model says: names, members, lists, and the keys made in them', async t => {
   await runLifecycles(t, workspaceSteps)
+})
+
+t.test('random lifecycles of invites answer as the model says: pending, expired by the clock, resent, accepted into users and their workspaces', async t => {
+  await runLifecycles(t, inviteSteps)
 })
