@@ -2,9 +2,10 @@
 // of the store says, and after every step whether each secret ever answered still authenticates
 // exactly when it should. What a single request cannot show: that the caches (authentication, the
 // memos of what was read, src/db/until-written.ts) follow every write, every restore and the clock.
-// Two models: API keys (creates, renames, expiries, rotations, deletes, clock moves, snapshots and
-// restores) and workspaces (creates, renames, members added, changed and removed, keys made in them,
-// deletes with and without force_delete, snapshots and restores).
+// Three models: API keys (creates, renames, expiries, rotations, deletes, clock moves), workspaces
+// (creates, renames, members added, changed and removed, keys made in them, deletes with and without
+// force_delete) and invites (sent, resent, accepted, their users removed, deleted, days passing);
+// each with snapshots and restores.
 //
 // Seeded, so a run is the same every time; PORTKEY_MOCK_MODEL_RUNS and PORTKEY_MOCK_FUZZ_SEED widen it.
 import fc from 'fast-check'
