@@ -14,7 +14,7 @@ import t, { type Test } from 'tap'
 import { formatInstant } from '../src/time.js'
 import { build, call, DEV, SEED, TestClock } from './helper.js'
 
-const RUNS = Number(process.env.PORTKEY_MOCK_MODEL_RUNS ?? 200)
+const RUNS = Number(process.env.PORTKEY_MOCK_MODEL_RUNS ?? 100)
 const SEED_NUMBER = Number(process.env.PORTKEY_MOCK_FUZZ_SEED ?? 20261206)
 const START = Date.parse('2026-03-10T12:00:00.000Z')
 const MINUTE = 60_000
