@@ -23,6 +23,8 @@ export class MockClock implements Clock {
   get frozen (): boolean { return this.#frozenAt !== null }
   /** How far a running clock is ahead of its base. */
   get offset (): number { return this.#frozenAt === null ? this.#offset : 0 }
+  /** Whether it reads the machine's own time, unmoved. */
+  get machineTime (): boolean { return this.base === systemClock && this.#frozenAt === null && this.#offset === 0 }
 
   /** Time stands still at `ms`. */
   set (ms: number): void {

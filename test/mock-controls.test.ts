@@ -148,3 +148,21 @@ t.test('the health route answers HEAD with the headers of its GET and no body, f
   t.same(await get.json(), { status: 'ok' })
   t.equal((await fetch(`${base}/v1/api-keys`, { method: 'HEAD' })).status, 404, 'Portkey\'s routes do not answer HEAD')
 })
+
+t.test('the Date header tells the stand-in\'s time once its clock is moved, and the machine\'s when it is not', async t => {
+  const base = await listen(await build(t))
+  const dateOf = async (path: string, key?: string) =>
+    (await fetch(`${base}${path}`, { headers: key ? { 'x-portkey-api-key': key } : {} })).headers.get('date')
+  const moveClock = (body: object) => fetch(`${base}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const machine = Date.parse((await dateOf('/v1/api-keys', DEV.admin))!)
+  t.ok(Math.abs(machine - Date.now()) < 2000, 'the machine\'s time at first')
+
+  await moveClock({ set: '2030-01-01T00:00:00Z' })
+  t.equal(await dateOf('/v1/api-keys', DEV.admin), 'Tue, 01 Jan 2030 00:00:00 GMT', 'a set clock')
+  t.equal(await dateOf('/v1/api-keys'), 'Tue, 01 Jan 2030 00:00:00 GMT', 'on a refusal too')
+  t.equal(await dateOf('/v1/no-such-route'), 'Tue, 01 Jan 2030 00:00:00 GMT', 'and on a 404')
+  await moveClock({ advance_ms: 3_600_000 })
+  t.equal(await dateOf('/__mock/health'), 'Tue, 01 Jan 2030 01:00:00 GMT', 'an advanced one')
+  await moveClock({ real: true })
+  t.ok(Math.abs(Date.parse((await dateOf('/__mock/health'))!) - Date.now()) < 2000, 'the machine\'s time again')
+})
