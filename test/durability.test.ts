@@ -8,7 +8,8 @@ import { build, call, DEV, listeningUrl, SEED } from './helper.js'
 const headers = { 'x-portkey-api-key': DEV.admin, 'content-type': 'application/json' }
 
 async function startServer (db: string) {
-  const child = spawn(process.execPath, ['--import', './test/typescript.mjs', 'src/server.ts', '--port', '0', '--db', db, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  // The bin as users run it, built by the suite's runner (test/run.ts).
+  const child = spawn(process.execPath, ['dist/portkey-mock.js', '--port', '0', '--db', db, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
   return { child, url: await listeningUrl(child) }
 }
 

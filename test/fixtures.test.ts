@@ -152,7 +152,7 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
 })
 
 t.test('the server refuses to start on a bad fixture: exit 2, every problem on stderr', async t => {
-  const child = spawn(process.execPath, ['--import', './test/typescript.mjs', new URL('../src/server.ts', import.meta.url).pathname, '--port', '0', '--seed', file('bad2.yaml', BAD)])
+  const child = spawn(process.execPath, [new URL('../dist/portkey-mock.js', import.meta.url).pathname, '--port', '0', '--seed', file('bad2.yaml', BAD)])
   let stderr = ''
   let stdout = ''
   child.stderr.on('data', chunk => { stderr += chunk })

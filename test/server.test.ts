@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { DEV, listeningUrl } from './helper.js'
 
-const server = ['--import', './test/typescript.mjs', 'src/server.ts']
+// The bin as users run it, built by the suite's runner (test/run.ts) before any test.
+const server = ['dist/portkey-mock.js']
 const env = { ...process.env, PORTKEY_MOCK_LOG_LEVEL: 'info' }
 
 t.test('--help prints every option and --version the package\'s, each exiting 0; a bad setting exits 2 naming it', async t => {
