@@ -10,7 +10,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify'
 import t from 'tap'
 import { anything, valuesOf, type Context } from './arbitraries.js'
 import { newWorkspace } from '../src/resources/workspaces/model.js'
-import { addKey, build, contract, DEV, SEED, storeContents, TestClock } from './helper.js'
+import { addKey, build, contract, DEV, SEED, storeHolds, TestClock } from './helper.js'
 
 const RUNS = Number(process.env.PORTKEY_MOCK_FUZZ_RUNS ?? 300)
 const SEED_NUMBER = Number(process.env.PORTKEY_MOCK_FUZZ_SEED ?? 20261123)
@@ -126,7 +126,8 @@ for (const entry of operations) {
     // Time passes between requests (up to two days), so rotations' transitions end and keys expire.
     const property = fc.asyncProperty(requests(entry, prepareCallers(app)), fc.integer({ min: 0, max: 2 * 86_400_000 }), async (request, wait) => {
       clock.ms += wait
-      const before = storeContents(app)
+      // SQLite's image of the store: a copy of its pages, where reading every row cost the run 40% of its time.
+      const before = app.store.image()
       const response = await app.inject(request)
       statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1)
       const where = `${request.method} ${request.url} -> ${response.statusCode} ${response.body.slice(0, 300)}`
@@ -135,7 +136,7 @@ for (const entry of operations) {
       if (response.statusCode !== 200) {
         const { success, data } = response.json()
         if (success !== false || !/^AB0\d$/.test(data?.errorCode) || typeof data?.message !== 'string') throw new Error(`not the envelope: ${where}`)
-        if (storeContents(app) !== before) throw new Error(`a refused request changed the store: ${where}`)
+        if (!storeHolds(app, before)) throw new Error(`a refused request changed the store: ${where}`)
       }
     })
     const outcome = await fc.check(property, { numRuns: RUNS, seed: SEED_NUMBER })

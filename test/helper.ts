@@ -5,6 +5,7 @@ import { Portkey } from 'portkey-ai'
 import type { Test } from 'tap'
 import { buildApp, type AppOptions } from '../src/app.js'
 import type { Clock } from '../src/clock.js'
+import { openImage } from '../src/db/open.js'
 import { defaultConfig, type Config } from '../src/config.js'
 import { FAULT_HEADER } from '../src/faults.js'
 import { newApiKey, type ApiKey } from '../src/resources/api-keys/model.js'
@@ -97,7 +98,24 @@ const dumps = new WeakMap<Database, Array<[string, Statement]>>()
 
 /** Every row of every table, as one string: what a refused request must leave as it was. */
 export function storeContents (app: FastifyInstance): string {
-  const { db } = app.store
+  return contentsOf(app.store.db)
+}
+
+/**
+ * Whether the store still holds what an image of it (Store.image()) held: byte for byte, which is
+ * cheap, or else row for row (a write rolled back may leave pages moved, and their contents alike).
+ */
+export function storeHolds (app: FastifyInstance, image: Buffer): boolean {
+  if (app.store.image().equals(image)) return true
+  const then = openImage(image)
+  try {
+    return contentsOf(app.store.db) === contentsOf(then)
+  } finally {
+    then.close()
+  }
+}
+
+function contentsOf (db: Database): string {
   let tables = dumps.get(db)
   if (!tables) {
     tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[])
