@@ -11,10 +11,21 @@ import { hashSecret } from './secrets.js'
 // here in the envelope, with the status HTTP prescribes and no body where HTTP forbids one.
 
 /**
- * Why listening failed, in words the person who started it can act on; `anyPort` is how they ask for
- * a free port (`--port 0` on the command line).
+ * The app made ready, then listening, for the bin and the package's import alike. A failure to
+ * listen is thrown in words the person who started it can act on, with Node's error as its cause;
+ * `anyPort` is how they ask for a free port (`--port 0` on the command line).
  */
-export function listenProblem (error: unknown, anyPort: string): string {
+export async function listenOn (app: FastifyInstance, host: string, port: number, anyPort: string): Promise<string> {
+  await app.ready()
+  try {
+    return await app.listen({ host, port })
+  } catch (error) {
+    // Its code kept, for the log and for callers that test it.
+    throw Object.assign(new Error(`cannot listen on ${host}:${port}: ${listenProblem(error, anyPort)}`, { cause: error }), { code: (error as NodeJS.ErrnoException).code })
+  }
+}
+
+function listenProblem (error: unknown, anyPort: string): string {
   switch ((error as NodeJS.ErrnoException).code) {
     case 'EADDRINUSE': return `the port is in use (by another server, or a portkey-mock still running); ${anyPort} picks a free one`
     case 'EACCES': return 'not permitted (a port below 1024 needs privileges)'

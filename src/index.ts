@@ -4,7 +4,7 @@ import type { Static } from '@sinclair/typebox'
 import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
 import { badRequest, validationMessage } from './errors.js'
-import { listenProblem } from './http.js'
+import { listenOn } from './http.js'
 import { addFault, deleteFault, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
 import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
 import { formatInstant } from './time.js'
@@ -100,15 +100,12 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   })
   const app = buildApp(config)
   let url: string
-  let ready = false
   try {
-    await app.ready()
-    ready = true
-    url = await app.listen({ host: config.host, port: config.port })
+    url = await listenOn(app, config.host, config.port, 'port: 0')
   } catch (error) {
     // Closed, so that the store (and a file's lock) is let go for the caller's next try.
     await app.close()
-    throw ready ? new Error(`cannot listen on ${config.host}:${config.port}: ${listenProblem(error, 'port: 0')}`, { cause: error }) : error
+    throw error
   }
   const changeClock = (change: MockClockChange) => { app.clock.change(checkedInput(setClock, 'body', change)) }
   const keys = app.store.workingSeedKeys(app.clock.now()).map(({ key, secret }) => ({ id: key.id, name: key.name, type: key.type, organisation_id: key.organisation_id, workspace_id: key.workspace_id, user_id: key.user_id, key: secret }))

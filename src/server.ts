@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { buildApp } from './app.js'
 import { ConfigError, helpText, parseCommand, SETTINGS, type Config } from './config.js'
 import { FixtureError } from './fixtures/error.js'
-import { listenProblem } from './http.js'
+import { listenOn } from './http.js'
 import { releaseMemoryWhenIdle } from './idle.js'
 import { packageFile } from './package-files.js'
 import { hashSecret } from './secrets.js'
@@ -82,17 +82,14 @@ if (parsed.kind === 'help') {
   }
   process.once('SIGTERM', close)
   process.once('SIGINT', close)
-  let ready = false
   try {
-    await app.ready()
-    ready = true
-    const address = await app.listen({ host: config.host, port: config.port })
+    const address = await listenOn(app, config.host, config.port, '--port 0')
     process.stdout.write(banner(app, config, address))
     // This process is the stand-in's own, so it may drive V8's collector (see idle.ts).
     releaseMemoryWhenIdle()
   } catch (error) {
     app.log.fatal({ err: error }, 'could not start')
-    process.stderr.write(`portkey-mock: ${ready ? `cannot listen on ${config.host}:${config.port}: ${listenProblem(error, '--port 0')}` : (error as Error).message}\n`)
+    process.stderr.write(`portkey-mock: ${(error as Error).message}\n`)
     await app.close()
     process.exitCode = 1
   }
