@@ -12,16 +12,21 @@ import { hashSecret } from './secrets.js'
 
 /**
  * The app made ready, then listening, for the bin and the package's import alike. A failure to
- * listen is thrown in words the person who started it can act on, with Node's error as its cause;
- * `anyPort` is how they ask for a free port (`--port 0` on the command line).
+ * listen is thrown in words the person who started it can act on, with Node's error as its cause
+ * (in Node's words where none of ours fit); `anyPort` is how they ask for a free port (`--port 0` on
+ * the command line).
  */
 export async function listenOn (app: FastifyInstance, host: string, port: number, anyPort: string): Promise<string> {
   await app.ready()
   try {
     return await app.listen({ host, port })
   } catch (error) {
-    // Its code kept, for the log and for callers that test it.
-    throw Object.assign(new Error(`cannot listen on ${host}:${port}: ${listenProblem(error, anyPort)}`, { cause: error }), { code: (error as NodeJS.ErrnoException).code })
+    const problem = listenProblem(error, anyPort)
+    // Where the words are Node's own, its error is not the cause too: the log joins a cause's words
+    // to the message's. Its code kept, for the log and for callers that test it.
+    const cause = problem === (error as Error).message ? (error as Error).cause : error
+    const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+    throw Object.assign(new Error(`cannot listen on ${address}: ${problem}`, { cause }), { code: (error as NodeJS.ErrnoException).code })
   }
 }
 

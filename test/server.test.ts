@@ -37,7 +37,23 @@ t.test('a store that cannot be opened stops the start with one line naming the f
     const started = spawnSync(process.execPath, [...server, '--port', '0', '--db', db], { encoding: 'utf8', env })
     t.equal(started.status, 1, db)
     t.equal(started.stderr, `portkey-mock: cannot open the store ${db}: ${problem}\n`)
+    t.equal(startFailure(started.stdout), `cannot open the store ${db}: ${problem}`, 'the log says it once')
   }
+})
+
+// The message of the log's line saying why the start failed: pino joins each cause's message to it.
+function startFailure (stdout: string): string {
+  const line = stdout.split('\n').find(text => text.includes('"could not start"'))
+  return (JSON.parse(line ?? '{}') as { err?: { message: string } }).err?.message ?? 'no such line'
+}
+
+t.test('an address it cannot listen on stops the start in Node\'s words where ours do not fit: an IPv6 address in brackets, nothing said twice', async t => {
+  // No zone given, a link-local address is refused (EINVAL here; a machine without IPv6 has words of its own).
+  const started = spawnSync(process.execPath, [...server, '--port', '0', '--host', 'fe80::1'], { encoding: 'utf8', env, timeout: 20_000 })
+  t.equal(started.status, 1)
+  t.match(started.stderr, /^portkey-mock: cannot listen on \[fe80::1\]:0: \S/)
+  const parts = startFailure(started.stdout).split(': ')
+  t.same(parts, [...new Set(parts)], `the log says nothing twice: ${parts.join(' | ')}`)
 })
 
 t.test('a second server on a store file in use stops with one line saying so; the file is free once the first has gone', async t => {
@@ -51,6 +67,7 @@ t.test('a second server on a store file in use stops with one line saying so; th
   const second = spawnSync(process.execPath, [...server, '--port', '0', '--db', db], { encoding: 'utf8', env, timeout: 20_000 })
   t.equal(second.status, 1)
   t.equal(second.stderr, `portkey-mock: cannot open the store ${db}: another server has it open (a store file serves one server at a time)\n`)
+  t.equal(startFailure(second.stdout), `cannot open the store ${db}: another server has it open (a store file serves one server at a time): database is locked`, 'the log adds SQLite\'s words once')
   // Killed, not stopped: the lock goes with the process.
   first.kill('SIGKILL')
   await once(first, 'exit')
@@ -83,6 +100,7 @@ t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits
   t.equal((await once(second, 'exit'))[0], 1, 'a second server on the same port exits 1')
   t.match(secondOut, /"code":"EADDRINUSE".*"msg":"could not start"/, 'and logs why')
   t.equal(secondErr, `portkey-mock: cannot listen on 127.0.0.1:${new URL(url).port}: the port is in use (by another server, or a portkey-mock still running); --port 0 picks a free one\n`, 'and says so in words')
+  t.equal(startFailure(secondOut), `cannot listen on 127.0.0.1:${new URL(url).port}: the port is in use (by another server, or a portkey-mock still running); --port 0 picks a free one: listen EADDRINUSE: address already in use 127.0.0.1:${new URL(url).port}`, 'the log adds Node\'s words')
 
   child.kill('SIGTERM')
   const [code] = await once(child, 'exit')

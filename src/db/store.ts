@@ -145,8 +145,9 @@ export default fp<StoreOptions>(async (app, { path, seed }) => {
   try {
     store = new Store(path, seed)
   } catch (error) {
-    // SQLite's own messages ("file is not a database") do not say which file.
-    throw new Error(`cannot open the store ${path}: ${(error as Error).message}`, { cause: error })
+    // SQLite's own messages ("file is not a database") do not say which file. The message carries the
+    // error's own, so its cause is what lay under that: the log joins each cause's message to the last.
+    throw new Error(`cannot open the store ${path}: ${(error as Error).message}`, { cause: (error as Error).cause })
   }
   app.decorate('store', store)
   app.addHook('onClose', () => { store.close() })
