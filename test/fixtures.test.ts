@@ -147,6 +147,10 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
     const whole = t.throws(() => buildApp(defaultConfig({ seed: file('whole.yaml', text), logLevel: 'silent' }))) as unknown as FixtureError
     t.same(whole.problems, [problem], `${text}: the whole document named as such`)
   }
+  for (const text of ['', '# organisations to come\n']) {
+    const empty = t.throws(() => buildApp(defaultConfig({ seed: file('empty.yaml', text), logLevel: 'silent' }))) as unknown as FixtureError
+    t.same(empty.problems, [`${join(dir, 'empty.yaml')}: holds nothing; a fixture has organisations at least`], `${JSON.stringify(text)}: named as empty`)
+  }
   const missing = t.throws(() => buildApp(defaultConfig({ seed: join(dir, 'nope.yaml'), logLevel: 'silent' }))) as unknown as FixtureError
   t.match(missing.problems[0], /nope\.yaml: ENOENT/)
 })
