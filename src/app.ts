@@ -8,7 +8,7 @@ import type { OrganisationPlan } from './fixtures/plan.js'
 import { loadSeed } from './fixtures/seed.js'
 import { cryptoRandom, seededRandom, type Random } from './random.js'
 import { parseJsonBodies } from './body.js'
-import { errorHandler, notFoundHandler } from './errors.js'
+import { errorHandler, MAX_PARAM_LENGTH, notFoundHandler } from './errors.js'
 import { Faults } from './faults.js'
 import { answerInEnvelope, clientErrorHandler, requireAdminToken, serverOptions } from './http.js'
 import { keepJournal } from './journal.js'
@@ -67,7 +67,7 @@ export function buildApp (config: Config, { clock = systemClock, logStream, seed
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     childLoggerFactory: lazyRequestLogger,
     // A base URL given with a trailing slash makes `//api-keys` in clients that concatenate.
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
     // Only the methods the document lists: no implicit HEAD twin of every GET.
     exposeHeadRoutes: false,
     // While closing, in-flight and late requests are still answered in Portkey's shape rather than

@@ -29,6 +29,8 @@ export const envelope = (errorCode: ErrorCode, message: string): ErrorResponse =
 
 // An enum longer than this (the scopes) is not listed in a message: the value sent is named instead.
 const MAX_LISTED = 8
+/** The most characters the router takes in one path parameter (Fastify's default, said in the 414). */
+export const MAX_PARAM_LENGTH = 100
 
 const WHERE: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body field', headers: 'header' }
 
@@ -62,6 +64,9 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
     reply.code(error.statusCode).send(envelope(error.errorCode, error.message))
   } else if (error.validation) {
     reply.code(400).send(envelope('AB01', validationMessage(error.validation, error.validationContext)))
+  } else if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // Fastify's own message repeats the whole path, however long.
+    reply.code(414).send(envelope('AB01', `URI Too Long: a path segment is over the ${MAX_PARAM_LENGTH} characters a path parameter may hold`))
   } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     reply.code(415).send(envelope('AB01', unsupportedMediaType(request.headers['content-type'])))
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

@@ -39,6 +39,18 @@ t.test('hostile ids, query strings and secrets: never a 5xx, always the envelope
   t.equal(storeContents(app), before, 'the store is unchanged')
 })
 
+t.test('a path segment over 100 characters is a 414 that says so, without repeating the path', async t => {
+  const app = await build(t)
+  const get = async (id: string) => await app.inject({ url: `/v1/api-keys/${id}`, headers: { 'x-portkey-api-key': DEV.admin } })
+  const long = await get('x'.repeat(10_000))
+  t.equal(long.statusCode, 414)
+  t.same(long.json(), { success: false, data: { message: 'URI Too Long: a path segment is over the 100 characters a path parameter may hold', errorCode: 'AB01' } })
+  t.equal((await get('x'.repeat(101))).statusCode, 414, 'at 101')
+  const atMost = await get('x'.repeat(100))
+  t.equal(atMost.statusCode, 400, 'at 100, the parameter\'s own check')
+  t.match(atMost.json().data.message, /^Invalid path parameter id: /)
+})
+
 t.test('repeated query parameters are a 400 that says so, not a guess', async t => {
   const app = await build(t)
   for (const [query, name] of [['page_size=1&page_size=2', 'page_size'], ['current_page=0&current_page=0', 'current_page'], ['workspace_id=a&workspace_id=b', 'workspace_id']]) {
