@@ -65,8 +65,10 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
   } else if (error.validation) {
     reply.code(400).send(envelope('AB01', validationMessage(error.validation, error.validationContext)))
   } else if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    // Fastify's own message repeats the whole path, however long.
+    // Fastify's own messages for these two repeat the whole path, however long.
     reply.code(414).send(envelope('AB01', `URI Too Long: a path segment is over the ${MAX_PARAM_LENGTH} characters a path parameter may hold`))
+  } else if (error.code === 'FST_ERR_BAD_URL') {
+    reply.code(400).send(envelope('AB01', `Invalid path: a %-escape in it is malformed or not UTF-8 (${JSON.stringify(pathOf(request.url))})`))
   } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     reply.code(415).send(envelope('AB01', unsupportedMediaType(request.headers['content-type'])))
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
@@ -85,7 +87,9 @@ function unsupportedMediaType (type: string | undefined): string {
   return `Unsupported Media Type: a body must be sent as application/json, ${sent}`
 }
 
+// A request's path as a message names it, cut short.
+const pathOf = (url: string): string => url.split('?', 1)[0].slice(0, 200)
+
 export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
-  const path = request.url.split('?', 1)[0].slice(0, 200)
-  reply.code(404).send(envelope('AB08', `No route for ${request.method} ${path}`))
+  reply.code(404).send(envelope('AB08', `No route for ${request.method} ${pathOf(request.url)}`))
 }

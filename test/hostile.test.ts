@@ -51,6 +51,15 @@ t.test('a path segment over 100 characters is a 414 that says so, without repeat
   t.match(atMost.json().data.message, /^Invalid path parameter id: /)
 })
 
+t.test('a malformed %-escape in the path is a 400 that says so, naming the path cut short', async t => {
+  const app = await build(t)
+  for (const [path, named] of [['/v1/api-keys/%zz', '/v1/api-keys/%zz'], ['/v1/api-keys/%FF%FE', '/v1/api-keys/%FF%FE'], [`/v1/api-keys/${'x'.repeat(90)}/${'y'.repeat(200)}%`, `/v1/api-keys/${'x'.repeat(90)}/${'y'.repeat(96)}`]]) {
+    const response = await app.inject({ url: path, headers: { 'x-portkey-api-key': DEV.admin } })
+    t.equal(response.statusCode, 400)
+    t.same(response.json(), { success: false, data: { message: `Invalid path: a %-escape in it is malformed or not UTF-8 (${JSON.stringify(named)})`, errorCode: 'AB01' } })
+  }
+})
+
 t.test('repeated query parameters are a 400 that says so, not a guess', async t => {
   const app = await build(t)
   for (const [query, name] of [['page_size=1&page_size=2', 'page_size'], ['current_page=0&current_page=0', 'current_page'], ['workspace_id=a&workspace_id=b', 'workspace_id']]) {
