@@ -38,6 +38,17 @@ export function parseJsonBodies (app: FastifyInstance): void {
     const text = body as string
     if (text === '') done(null, undefined)
     else if (nestsDeeperThan(MAX_DEPTH, text)) done(badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`), undefined)
-    else parseJson(request, text, done)
+    else parseJson(request, text, (error, value) => { done(error === null ? null : notJson(text), value) })
   })
+}
+
+// Fastify's refusal says only that the body is not JSON: JSON.parse says where, and a text it takes
+// was refused for a key that would reach an object's prototype.
+function notJson (text: string): Error {
+  try {
+    JSON.parse(text)
+  } catch (error) {
+    return badRequest(`Invalid body: not JSON: ${(error as Error).message}`)
+  }
+  return badRequest('Invalid body: a __proto__ key, or a constructor key holding prototype, is refused')
 }

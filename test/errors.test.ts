@@ -32,16 +32,19 @@ t.test('Content-Type: application/json with no body is fine; a malformed body is
   t.equal(empty.status, 200)
   const emptyPost = await call(app, DEV.admin, { ...post, payload: '' })
   t.equal(emptyPost.status, 404, 'an empty JSON body is no body: the request reaches routing')
-  const malformed = await call(app, DEV.admin, { ...post, payload: '{"oops' })
-  t.equal(malformed.status, 400)
-  t.equal(malformed.body.data.errorCode, 'AB01')
-  t.match(malformed.body.data.message, /JSON/)
+  // The message is JSON.parse's own, which says where.
+  for (const [payload, reason] of [['{"oops', 'Unterminated string in JSON at position 6'], ['{"name": "ci",}', 'Expected double-quoted property name in JSON at position 14']]) {
+    const malformed = await call(app, DEV.admin, { ...post, payload })
+    t.same([malformed.status, malformed.body], [400, { success: false, data: { message: `Invalid body: not JSON: ${reason}`, errorCode: 'AB01' } }], payload)
+  }
   for (const payload of ['[]', '"name"', '5', 'null']) {
     const notObject = await call(app, DEV.admin, { ...post, url: '/api-keys/organisation/service', payload })
     t.same([notObject.status, notObject.body.data.message], [400, 'Invalid body: must be object'], `a body of ${payload}`)
   }
-  const poisoned = await call(app, DEV.admin, { ...post, payload: '{"__proto__": {"x": 1}}' })
-  t.equal(poisoned.status, 400, 'prototype poisoning is refused by the parser')
+  for (const payload of ['{"__proto__": {"x": 1}}', '{"name": "ci", "constructor": {"prototype": {"x": 1}}}']) {
+    const poisoned = await call(app, DEV.admin, { ...post, payload })
+    t.same([poisoned.status, poisoned.body.data.message], [400, 'Invalid body: a __proto__ key, or a constructor key holding prototype, is refused'], `prototype poisoning is refused by the parser: ${payload}`)
+  }
 })
 
 t.test('an oversized body is a 413 in the envelope, never a 5xx', async t => {
