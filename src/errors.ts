@@ -44,6 +44,9 @@ export function validationMessage (errors: FastifyError['validation'], part: str
   const [first] = errors ?? []
   const where = WHERE[part ?? ''] ?? 'input'
   if (!first) return `Invalid ${where}`
+  // No body (none sent, an empty one, or `null`, which Fastify's request holds alike): the schema's
+  // "must be object" would say less.
+  if (part === 'body' && first.instancePath === '' && (first as { data?: unknown }).data === null) return 'Missing body: a JSON object'
   const missing = first.params?.missingProperty as string | undefined
   const extra = first.params?.additionalProperty as string | undefined
   const field = [placeOf(first.instancePath), missing ?? extra].filter(Boolean).join('.')

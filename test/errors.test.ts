@@ -37,7 +37,11 @@ t.test('Content-Type: application/json with no body is fine; a malformed body is
     const malformed = await call(app, DEV.admin, { ...post, payload })
     t.same([malformed.status, malformed.body], [400, { success: false, data: { message: `Invalid body: not JSON: ${reason}`, errorCode: 'AB01' } }], payload)
   }
-  for (const payload of ['[]', '"name"', '5', 'null']) {
+  for (const [request, what] of [[{ ...post, payload: '' }, 'an empty one'], [{ ...post, payload: 'null' }, 'null'], [{ method: 'POST' as const }, 'none sent']] as const) {
+    const none = await call(app, DEV.admin, { ...request, url: '/api-keys/organisation/service' })
+    t.same([none.status, none.body.data.message], [400, 'Missing body: a JSON object'], `no body: ${what}`)
+  }
+  for (const payload of ['[]', '"name"', '5']) {
     const notObject = await call(app, DEV.admin, { ...post, url: '/api-keys/organisation/service', payload })
     t.same([notObject.status, notObject.body.data.message], [400, 'Invalid body: must be object'], `a body of ${payload}`)
   }
