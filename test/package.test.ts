@@ -16,7 +16,8 @@ const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
 const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 16 * 1024 * 1024 })
 
-const CONSUMER = `import { startMockServer, ConfigError, FixtureError, type MockServer, type MockFault, type RequestsFilter } from 'portkey-mock'
+const CONSUMER = `import { createRequire } from 'node:module'
+import { startMockServer, ConfigError, FixtureError, type MockServer, type MockFault, type RequestsFilter } from 'portkey-mock'
 
 const server: MockServer = await startMockServer({ port: 0 })
 const admin = server.keys.find(key => key.type === 'organisation-service')!
@@ -30,10 +31,14 @@ const tenant = await server.createOrganisation()
 server.restore('start')
 const byAdmin: RequestsFilter = { method: 'GET', api_key_id: admin.id }
 const gone = await fetch(\`\${server.baseURL}/api-keys\`, { headers: { 'x-portkey-api-key': tenant.api_keys[0].key } })
+// The CommonJS build beside this one: its errors are known to this build's classes, and each class only its own.
+const commonjs = createRequire(import.meta.url)('portkey-mock') as typeof import('portkey-mock')
+const refused: unknown = await commonjs.startMockServer({ port: -1 }).catch((error: unknown) => error)
+const crossed = [refused instanceof ConfigError, refused instanceof FixtureError, new FixtureError(['x']) instanceof commonjs.FixtureError, refused === undefined]
 console.log(JSON.stringify({
   listed: listed.status, faulted: faulted.status, fired: server.faults.list()[0].fired, faultId: fault.id,
   now: server.clock.now(), gone: gone.status, journal: server.requests.list(byAdmin).length,
-  errors: [typeof FixtureError, typeof ConfigError],
+  errors: [typeof FixtureError, typeof ConfigError], crossed,
 }))
 await server.close()
 `
@@ -99,7 +104,7 @@ t.test('packed, installed on this Node without an engine warning, started with n
   await t.resolves(run(join(root, 'node_modules/.bin/tsc'), ['-p', project], { cwd: project }), 'type-checks under strict, the package\'s own declarations included')
 
   const output = await run(process.execPath, ['out/consumer.js'], { cwd: project })
-  t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 2, errors: ['function', 'function'] })
+  t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 2, errors: ['function', 'function'], crossed: [true, false, true, false] })
   const required = await run(process.execPath, ['out/consumer.cjs'], { cwd: project })
   t.same(JSON.parse(required.stdout), { listed: 200, now: '2030-01-01T00:00:00.000Z', journal: 1, errors: ['function', 'function'] }, 'and through require()')
   t.equal(JSON.parse(readFileSync(join(project, 'node_modules/portkey-mock/package.json'), 'utf8')).engines.node, '>=20')
