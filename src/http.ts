@@ -54,9 +54,12 @@ export const serverOptions = ({ headersTimeout }: { headersTimeout: number }) =>
 
 type ErrorCode = ErrorResponse['data']['errorCode']
 
-function rawResponse (status: number, errorCode: ErrorCode, message: string, withBody: boolean): string {
+/** The Date header's value: the stand-in's time, which is the machine's until the clock is moved. */
+const dateOf = (app: FastifyInstance): string => new Date(app.clock.now()).toUTCString()
+
+function rawResponse (app: FastifyInstance, status: number, errorCode: ErrorCode, message: string, withBody: boolean): string {
   const body = JSON.stringify(envelope(errorCode, message))
-  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+  return `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nDate: ${dateOf(app)}\r\nContent-Type: application/json; charset=utf-8\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${withBody ? body : ''}`
 }
 
@@ -64,8 +67,11 @@ function rawResponse (status: number, errorCode: ErrorCode, message: string, wit
 const mayAnswer = (socket: Socket & { _httpMessage?: { headersSent?: boolean } }) =>
   socket.writable && !socket._httpMessage?.headersSent
 
-/** A request Node could not take: unparseable, over the header limit, or too slow (Fastify's clientErrorHandler). */
-export function clientErrorHandler (error: ConnectionError, socket: Socket): void {
+/**
+ * A request Node could not take: unparseable, over the header limit, or too slow (Fastify's
+ * clientErrorHandler, called on the app).
+ */
+export function clientErrorHandler (this: FastifyInstance, error: ConnectionError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || !mayAnswer(socket)) {
     socket.destroy()
     return
@@ -76,15 +82,14 @@ export function clientErrorHandler (error: ConnectionError, socket: Socket): voi
   // A HEAD's answer has no body, even when the request was too large to be read in full.
   const packet: unknown = error.rawPacket
   const isHead = Buffer.isBuffer(packet) && packet.subarray(0, 5).toString('latin1') === 'HEAD '
-  socket.end(rawResponse(status, 'AB01', message, !isHead))
+  socket.end(rawResponse(this, status, 'AB01', message, !isHead))
 }
 
 // Every request's first hook, one for both jobs (a hook costs each request a pass of Fastify's runner):
 // the Date header by the stand-in's clock once it is moved (Node writes the machine's time), and the
 // Host that HTTP/1.1 requires.
 function dateAndHost (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-  const { clock } = request.server
-  if (!clock.machineTime) reply.header('date', new Date(clock.now()).toUTCString())
+  if (!request.server.clock.machineTime) reply.header('date', dateOf(request.server))
   // HTTP/1.1 requires Host (RFC 9112 §3.2). Node reads only the first 1,000 headers of a request.
   if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
     done(badRequest('Missing Host header (only the first 1000 headers are read)'))
@@ -93,16 +98,16 @@ function dateAndHost (request: FastifyRequest, reply: FastifyReply, done: (error
   }
 }
 
-function expectationFailed (request: IncomingMessage, response: ServerResponse): void {
+function expectationFailed (app: FastifyInstance, request: IncomingMessage, response: ServerResponse): void {
   const body = JSON.stringify(envelope('AB01', `Unsupported Expect header: ${String(request.headers.expect).slice(0, 100)}`))
-  response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+  response.writeHead(417, { date: dateOf(app), 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
   response.end(body)
 }
 
 // The stand-in is no proxy: CONNECT is an unknown method, as any other (404 AB08).
-function refuseConnect (request: IncomingMessage, socket: Socket): void {
+function refuseConnect (app: FastifyInstance, request: IncomingMessage, socket: Socket): void {
   socket.on('error', () => socket.destroy())
-  socket.end(rawResponse(404, 'AB08', `No route for CONNECT ${String(request.url).slice(0, 200)}`, true))
+  socket.end(rawResponse(app, 404, 'AB08', `No route for CONNECT ${String(request.url).slice(0, 200)}`, true))
 }
 
 /**
@@ -127,6 +132,6 @@ export function requireAdminToken (app: FastifyInstance, token: string): void {
 /** Wires the answers above into an app whose server was created with serverOptions(). */
 export function answerInEnvelope (app: FastifyInstance): void {
   app.addHook('onRequest', dateAndHost)
-  app.server.on('checkExpectation', expectationFailed)
-  app.server.on('connect', refuseConnect)
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => { expectationFailed(app, request, response) })
+  app.server.on('connect', (request: IncomingMessage, socket: Socket) => { refuseConnect(app, request, socket) })
 }

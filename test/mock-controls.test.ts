@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import { answersOf, build, call, DEV, listen, SEED } from './helper.js'
@@ -161,6 +163,16 @@ t.test('the Date header tells the stand-in\'s time once its clock is moved, and 
   t.equal(await dateOf('/v1/api-keys', DEV.admin), 'Tue, 01 Jan 2030 00:00:00 GMT', 'a set clock')
   t.equal(await dateOf('/v1/api-keys'), 'Tue, 01 Jan 2030 00:00:00 GMT', 'on a refusal too')
   t.equal(await dateOf('/v1/no-such-route'), 'Tue, 01 Jan 2030 00:00:00 GMT', 'and on a 404')
+  // And on what is answered before Fastify sees a request: Node could not parse it, an Expect, a CONNECT.
+  const url = new URL(base)
+  for (const request of ['GET /api-keys HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', 'POST /api-keys HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n', 'CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n']) {
+    const socket = connect(Number(url.port), url.hostname)
+    socket.end(request)
+    let answer = ''
+    socket.setEncoding('utf8').on('data', chunk => { answer += chunk })
+    await once(socket, 'close')
+    t.match(answer, /\r\nDate: Tue, 01 Jan 2030 00:00:00 GMT\r\n/i, answer.split('\r\n', 1)[0])
+  }
   await moveClock({ advance_ms: 3_600_000 })
   t.equal(await dateOf('/__mock/health'), 'Tue, 01 Jan 2030 01:00:00 GMT', 'an advanced one')
   await moveClock({ real: true })
