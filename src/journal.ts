@@ -203,7 +203,8 @@ export class Journal {
         path,
         query,
         status,
-        duration_ms: durationMs,
+        // To the microsecond: the timer's last digits are noise of its floating point.
+        duration_ms: Math.round(durationMs * 1000) / 1000,
         api_key_id: apiKeyId,
         operation_id: operationId,
         request: { headers: headersOf(headers), body: body === null ? null : JSON.parse(body) as Record<string, unknown> },

@@ -142,6 +142,8 @@ t.test('kept as sent: text beyond ASCII, in the body, headers and answer, reads 
     t.equal(entry.api_key_id, entry.id % 2 ? 'k' : null)
     t.equal(entry.duration_ms, 1.5)
   }
+  journal.record({ at: 21, method: 'GET', url: '/api-keys', status: 200, durationMs: 2.9195620000000417, apiKeyId: null, operationId: null, headers: [], body: undefined, answer: '{}' })
+  t.equal(journal.list({})[0].duration_ms, 2.92, 'to the microsecond')
 })
 
 t.test('answers read back as given, whether kept as ASCII or as UTF-16, and whatever the sender counted', async t => {
