@@ -100,6 +100,20 @@ t.test('two organisations created at once never see each other\'s keys', async t
   t.same(seenByTwo.sort(), two.api_keys.map(key => key.id).sort())
 })
 
+t.test('once closed, the store controls refuse, and a file store stays let go', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-in-process-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const db = join(dir, 'store.db')
+  const server = await startMockServer({ db })
+  server.snapshot('kept')
+  await server.close()
+  for (const [what, control] of [['reset', () => { server.reset() }], ['restore', () => server.restore('kept')], ['snapshot', () => server.snapshot('later')]] as const) {
+    t.throws(control, { message: 'the store is closed, as its server is' }, what)
+  }
+  const next = await started(t, { db })
+  t.equal((await get(next, '/api-keys')).status, 200, 'the next server takes the file')
+})
+
 t.test('deterministic servers fed the same requests answer the same', async t => {
   const answers = async () => {
     const server = await started(t, { deterministic: 7 })

@@ -35,6 +35,7 @@ export class Store {
 
   #seedImage: Buffer | undefined
   #writes!: () => number
+  #closed = false
 
   /** Opens and migrates the database, and loads the seed into it if it holds no organisation yet. */
   constructor (readonly path: string, readonly seed: readonly OrganisationPlan[]) {
@@ -92,6 +93,7 @@ export class Store {
 
   /** The whole store as one SQLite image, to give back to restore(). */
   image (): Buffer {
+    this.#mustBeOpen()
     return this.db.serialize()
   }
 
@@ -100,6 +102,8 @@ export class Store {
    * file is replaced by it (written beside it, then renamed over it, so a crash leaves one or the other).
    */
   restore (image: Buffer): void {
+    // Closed, a restore would open the store again: a file's, locked by a server that has stopped.
+    this.#mustBeOpen()
     if (this.path === ':memory:') {
       const next = openImage(image)
       this.db.close()
@@ -124,7 +128,14 @@ export class Store {
     this.restore(this.#seedImage)
   }
 
-  close (): void { this.db.close() }
+  close (): void {
+    this.db.close()
+    this.#closed = true
+  }
+
+  #mustBeOpen (): void {
+    if (this.#closed) throw new Error('the store is closed, as its server is')
+  }
 }
 
 declare module 'fastify' {
