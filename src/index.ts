@@ -3,16 +3,16 @@
 import type { Static } from '@sinclair/typebox'
 import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
-import { badRequest, validationMessage } from './errors.js'
+import { badRequest, PortkeyError, validationMessage } from './errors.js'
 import { listenOn } from './http.js'
 import { addFault, deleteFault, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
-import type { ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
+import type { ApiKeyObject, ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockApiKeyStatus, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
 import { formatInstant } from './time.js'
 import { checkedInput } from './validation.js'
 
 export { ConfigError } from './config.js'
 export { FixtureError } from './fixtures/error.js'
-export type { ApiKeyType, FixtureOrganisation, JournalEntry, MockFault, MockFaultRule, MockSnapshot, MockTenant }
+export type { ApiKeyObject, ApiKeyType, FixtureOrganisation, JournalEntry, MockApiKeyStatus, MockFault, MockFaultRule, MockSnapshot, MockTenant }
 
 const FILTERS = ['method', 'path', 'status', 'api_key_id'] as const
 /** What `requests.list()` filters by: the query parameters of GET /__mock/requests, but its paging. */
@@ -48,7 +48,8 @@ export interface SeedKey {
 
 /**
  * A stand-in started in this process. Its controls refuse what their /__mock routes refuse, throwing
- * an Error with the message the route would answer, and then change nothing.
+ * an Error with the message the route would answer (and its `statusCode` and `errorCode`), and then
+ * change nothing.
  */
 export interface MockServer {
   /** Where it listens, e.g. http://127.0.0.1:41234. */
@@ -63,6 +64,10 @@ export interface MockServer {
   restore(name: string): MockSnapshot
   /** A fresh organisation (from one organisation of a fixture, or the default one); its ids and secrets. */
   createOrganisation(fixture?: FixtureOrganisation): Promise<MockTenant>
+  /** An organisation and everything in it removed; its keys stop at once. */
+  deleteOrganisation(id: string): Promise<void>
+  /** A key's budget spent (`exhausted`) or given back (`active`); answers the key as it now reads. */
+  setApiKeyStatus(id: string, status: MockApiKeyStatus['status']): Promise<ApiKeyObject>
   clock: {
     now(): string
     /** Time stands still at this date-time. */
@@ -108,6 +113,16 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     throw error
   }
   const changeClock = (change: MockClockChange) => { app.clock.change(checkedInput(setClock, 'body', change)) }
+  // Through the route, so that what is given is checked exactly as over HTTP; refused, it throws what
+  // the route answered.
+  const throughRoute = async <T>(method: 'POST' | 'DELETE', url: string, payload?: object): Promise<T> => {
+    const response = await app.inject({ method, url, headers: adminHeaders(config), ...(payload ? { payload } : {}) })
+    if (response.statusCode !== 200) {
+      const { data } = response.json<ErrorResponse>()
+      throw new PortkeyError(response.statusCode, data.errorCode, data.message)
+    }
+    return response.json<T>()
+  }
   const keys = app.store.workingSeedKeys(app.clock.now()).map(({ key, secret }) => ({ id: key.id, name: key.name, type: key.type, organisation_id: key.organisation_id, workspace_id: key.workspace_id, user_id: key.user_id, key: secret }))
   return {
     url,
@@ -116,12 +131,9 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     reset: () => { app.store.reset() },
     snapshot: name => app.snapshots.take(checkedInput(takeSnapshot, 'params', { name }).name),
     restore: name => app.snapshots.restore(checkedInput(restoreSnapshot, 'params', { name }).name),
-    // Through the route, so that a fixture is checked exactly as over HTTP.
-    createOrganisation: async fixture => {
-      const response = await app.inject({ method: 'POST', url: '/__mock/organisations', headers: adminHeaders(config), ...(fixture ? { payload: fixture } : {}) })
-      if (response.statusCode !== 200) throw new Error(`createOrganisation: ${response.json<ErrorResponse>().data.message}`)
-      return response.json<MockTenant>()
-    },
+    createOrganisation: async fixture => await throughRoute<MockTenant>('POST', '/__mock/organisations', fixture),
+    deleteOrganisation: async id => { await throughRoute('DELETE', `/__mock/organisations/${encodeURIComponent(id)}`) },
+    setApiKeyStatus: async (id, status) => await throughRoute<ApiKeyObject>('POST', `/__mock/api-keys/${encodeURIComponent(id)}/status`, { status }),
     clock: {
       now: () => formatInstant(app.clock.now()),
       // An invalid Date as its text, for the check to name it.

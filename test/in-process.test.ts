@@ -100,6 +100,25 @@ t.test('two organisations created at once never see each other\'s keys', async t
   t.same(seenByTwo.sort(), two.api_keys.map(key => key.id).sort())
 })
 
+t.test('an organisation removed and a key exhausted without HTTP; refused as their routes refuse, with the route\'s status', async t => {
+  const server = await started(t)
+  const tenant = await server.createOrganisation()
+  const [admin, worker] = tenant.api_keys
+  t.equal((await get(server, '/api-keys', admin.key)).status, 200)
+
+  const spent = await server.setApiKeyStatus(worker.id, 'exhausted')
+  t.match(spent, { id: worker.id, status: 'exhausted' }, 'answers the key as it now reads')
+  t.match(JSON.parse((await get(server, `/api-keys/${worker.id}`, admin.key)).text), { status: 'exhausted' }, 'and reads back so')
+  t.match(await server.setApiKeyStatus(worker.id, 'active'), { status: 'active' }, 'and back')
+  await t.rejects(server.setApiKeyStatus(worker.id, 'spent' as 'active'), { statusCode: 400, errorCode: 'AB01', message: /^Invalid body field status/ })
+  await t.rejects(server.setApiKeyStatus('c2a7e0b4-1f3d-4e5a-8b6c-0000000000ff', 'exhausted'), { statusCode: 404, message: 'API key c2a7e0b4-1f3d-4e5a-8b6c-0000000000ff not found' })
+  await t.rejects(server.createOrganisation({ nmae: 'x' } as never), { statusCode: 400, message: 'Unknown body field nmae' })
+
+  await server.deleteOrganisation(tenant.id)
+  t.equal((await get(server, '/api-keys', admin.key)).status, 401, 'its keys stop at once')
+  await t.rejects(server.deleteOrganisation(tenant.id), { statusCode: 404, errorCode: 'AB08', message: `Organisation ${tenant.id} not found` })
+})
+
 t.test('once closed, the store controls refuse, and a file store stays let go', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-in-process-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
