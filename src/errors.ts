@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorResponse } from './schemas/generated.js'
+import { markAcrossBuilds } from './marked.js'
 import { DATE_TIME_RULE } from './time.js'
 
 type ErrorCode = ErrorResponse['data']['errorCode']
@@ -10,6 +11,7 @@ export class PortkeyError extends Error {
     super(message)
   }
 }
+markAcrossBuilds(PortkeyError, 'PortkeyError')
 
 export const badRequest = (message: string) => new PortkeyError(400, 'AB01', message)
 export const unauthorised = (message = 'Unauthorised Request') => new PortkeyError(401, 'AB05', message)

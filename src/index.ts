@@ -11,6 +11,7 @@ import { formatInstant } from './time.js'
 import { checkedInput } from './validation.js'
 
 export { ConfigError } from './config.js'
+export { PortkeyError } from './errors.js'
 export { FixtureError } from './fixtures/error.js'
 export type { ApiKeyObject, ApiKeyType, FixtureOrganisation, JournalEntry, MockApiKeyStatus, MockFault, MockFaultRule, MockSnapshot, MockTenant }
 
@@ -48,7 +49,7 @@ export interface SeedKey {
 
 /**
  * A stand-in started in this process. Its controls refuse what their /__mock routes refuse, throwing
- * an Error with the message the route would answer (and its `statusCode` and `errorCode`), and then
+ * a PortkeyError with the message, `statusCode` and `errorCode` the route would answer, and then
  * change nothing.
  */
 export interface MockServer {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RateLimitError } from 'portkey-ai/dist/src/error.js'
 import t, { type Test } from 'tap'
-import { ConfigError, FixtureError, startMockServer, type MockServer } from '../src/index.js'
+import { ConfigError, FixtureError, PortkeyError, startMockServer, type MockServer } from '../src/index.js'
 import { sdk } from './helper.js'
 
 const HOUR = 3_600_000
@@ -116,7 +116,10 @@ t.test('an organisation removed and a key exhausted without HTTP; refused as the
 
   await server.deleteOrganisation(tenant.id)
   t.equal((await get(server, '/api-keys', admin.key)).status, 401, 'its keys stop at once')
-  await t.rejects(server.deleteOrganisation(tenant.id), { statusCode: 404, errorCode: 'AB08', message: `Organisation ${tenant.id} not found` })
+  const again = await server.deleteOrganisation(tenant.id).then(() => undefined, (error: unknown) => error)
+  t.type(again, PortkeyError, 'a PortkeyError, exported')
+  t.match(again, { statusCode: 404, errorCode: 'AB08', message: `Organisation ${tenant.id} not found` })
+  t.type(t.throws(() => server.faults.remove(99)), PortkeyError, 'as the controls that need no route throw')
 })
 
 t.test('once closed, the store controls refuse, and a file store stays let go', async t => {

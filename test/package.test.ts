@@ -17,7 +17,7 @@ const root = new URL('..', import.meta.url).pathname
 const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund'], { cwd, env: { ...process.env, npm_config_update_notifier: 'false' }, maxBuffer: 16 * 1024 * 1024 })
 
 const CONSUMER = `import { createRequire } from 'node:module'
-import { startMockServer, ConfigError, FixtureError, type MockServer, type MockFault, type RequestsFilter } from 'portkey-mock'
+import { startMockServer, ConfigError, FixtureError, PortkeyError, type MockServer, type MockFault, type RequestsFilter } from 'portkey-mock'
 
 const server: MockServer = await startMockServer({ port: 0 })
 const admin = server.keys.find(key => key.type === 'organisation-service')!
@@ -38,13 +38,13 @@ const crossed = [refused instanceof ConfigError, refused instanceof FixtureError
 console.log(JSON.stringify({
   listed: listed.status, faulted: faulted.status, fired: server.faults.list()[0].fired, faultId: fault.id,
   now: server.clock.now(), gone: gone.status, journal: server.requests.list(byAdmin).length,
-  errors: [typeof FixtureError, typeof ConfigError], crossed,
+  errors: [typeof FixtureError, typeof ConfigError, typeof PortkeyError], crossed,
 }))
 await server.close()
 `
 
 // The same package from CommonJS (a .cts file compiles to require()): Jest's tests are CommonJS.
-const COMMONJS_CONSUMER = `import { startMockServer, ConfigError, FixtureError, type MockServer } from 'portkey-mock'
+const COMMONJS_CONSUMER = `import { startMockServer, ConfigError, FixtureError, PortkeyError, type MockServer } from 'portkey-mock'
 
 async function main (): Promise<void> {
   const server: MockServer = await startMockServer({ port: 0 })
@@ -53,7 +53,7 @@ async function main (): Promise<void> {
   server.clock.set('2030-01-01T00:00:00Z')
   console.log(JSON.stringify({
     listed: listed.status, now: server.clock.now(), journal: server.requests.list({ api_key_id: admin.id }).length,
-    errors: [typeof FixtureError, typeof ConfigError],
+    errors: [typeof FixtureError, typeof ConfigError, typeof PortkeyError],
   }))
   await server.close()
 }
@@ -104,8 +104,8 @@ t.test('packed, installed on this Node without an engine warning, started with n
   await t.resolves(run(join(root, 'node_modules/.bin/tsc'), ['-p', project], { cwd: project }), 'type-checks under strict, the package\'s own declarations included')
 
   const output = await run(process.execPath, ['out/consumer.js'], { cwd: project })
-  t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 2, errors: ['function', 'function'], crossed: [true, false, true, false] })
+  t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 2, errors: ['function', 'function', 'function'], crossed: [true, false, true, false] })
   const required = await run(process.execPath, ['out/consumer.cjs'], { cwd: project })
-  t.same(JSON.parse(required.stdout), { listed: 200, now: '2030-01-01T00:00:00.000Z', journal: 1, errors: ['function', 'function'] }, 'and through require()')
+  t.same(JSON.parse(required.stdout), { listed: 200, now: '2030-01-01T00:00:00.000Z', journal: 1, errors: ['function', 'function', 'function'] }, 'and through require()')
   t.equal(JSON.parse(readFileSync(join(project, 'node_modules/portkey-mock/package.json'), 'utf8')).engines.node, '>=20')
 })
