@@ -5,7 +5,7 @@ import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
 import { badRequest, PortkeyError, validationMessage } from './errors.js'
 import { listenOn } from './http.js'
-import { addFault, deleteFault, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
+import { addFault, deleteFault, deleteSnapshot, listRequests, restoreSnapshot, setClock, takeSnapshot } from './schemas/generated.js'
 import type { ApiKeyObject, ApiKeyType, ErrorResponse, FixtureOrganisation, JournalEntry, MockApiKeyStatus, MockClockChange, MockFault, MockFaultRule, MockSnapshot, MockTenant } from './schemas/generated.js'
 import { formatInstant } from './time.js'
 import { checkedInput } from './validation.js'
@@ -63,6 +63,10 @@ export interface MockServer {
   reset(): void
   snapshot(name: string): MockSnapshot
   restore(name: string): MockSnapshot
+  /** Newest first. */
+  listSnapshots(): MockSnapshot[]
+  /** A snapshot dropped, and the memory it held with it. */
+  deleteSnapshot(name: string): void
   /** A fresh organisation (from one organisation of a fixture, or the default one); its ids and secrets. */
   createOrganisation(fixture?: FixtureOrganisation): Promise<MockTenant>
   /** An organisation and everything in it removed; its keys stop at once. */
@@ -132,6 +136,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     reset: () => { app.store.reset() },
     snapshot: name => app.snapshots.take(checkedInput(takeSnapshot, 'params', { name }).name),
     restore: name => app.snapshots.restore(checkedInput(restoreSnapshot, 'params', { name }).name),
+    listSnapshots: () => app.snapshots.list(),
+    deleteSnapshot: name => { app.snapshots.delete(checkedInput(deleteSnapshot, 'params', { name }).name) },
     createOrganisation: async fixture => await throughRoute<MockTenant>('POST', '/__mock/organisations', fixture),
     deleteOrganisation: async id => { await throughRoute('DELETE', `/__mock/organisations/${encodeURIComponent(id)}`) },
     setApiKeyStatus: async (id, status) => await throughRoute<ApiKeyObject>('POST', `/__mock/api-keys/${encodeURIComponent(id)}/status`, { status }),

@@ -42,6 +42,14 @@ t.test('reset, snapshot and restore give back the lists answered before, byte fo
   await createKey(server, { name: 'written again', scopes: ['organisation_service_api_keys.list'] })
   server.reset()
   t.equal((await get(server, '/api-keys')).text, first)
+
+  server.snapshot('later')
+  t.same(server.listSnapshots().map(taken => taken.name).sort(), ['clean', 'later'], 'listed')
+  t.same(server.listSnapshots(), (await (await fetch(`${server.url}/__mock/snapshots`)).json() as { data: unknown[] }).data, 'as the route lists them')
+  server.deleteSnapshot('clean')
+  t.same(server.listSnapshots().map(taken => taken.name), ['later'], 'and one dropped')
+  t.throws(() => { server.restore('clean') }, { statusCode: 404, message: 'No snapshot named clean' }, 'for good')
+  t.throws(() => { server.deleteSnapshot('a/b') }, { statusCode: 400, message: /^Invalid path parameter name/ }, 'a bad name refused as the route refuses it')
 })
 
 t.test('the clock: set, advance past expires_at (the key expires, its secret is refused), freeze, real', async t => {
@@ -178,7 +186,10 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
   server.snapshot('kept')
   const rule = { path: '/configs', latency_ms: 1 }
   server.faults.add(rule)
-  const before = JSON.stringify([server.clock.now(), server.faults.list(), (await get(server, '/__mock/snapshots')).text])
+  // What the controls keep, and the store itself by what the admin lists.
+  const state = async () => JSON.stringify([server.clock.now(), server.faults.list(), server.listSnapshots(), (await get(server, '/api-keys')).text])
+  const before = await state()
+  t.match(before, /"name":"kept"/, 'the snapshot is in what is compared')
 
   const refusals: [string, () => unknown, RegExp][] = [
     ['advance(NaN)', () => server.clock.advance(Number.NaN), /^Invalid body field advance_ms: must be integer/],
@@ -204,7 +215,7 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
   ]
   for (const [what, control, message] of refusals) t.throws(control, message, what)
 
-  t.equal(JSON.stringify([server.clock.now(), server.faults.list(), (await get(server, '/__mock/snapshots')).text]), before, 'nothing changed')
+  t.equal(await state(), before, 'nothing changed')
   rule.latency_ms = 60_000
   t.match(server.faults.list(), [{ rule: { latency_ms: 1 } }], 'a rule kept is a copy of the one given')
 })
