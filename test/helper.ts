@@ -125,11 +125,17 @@ function contentsOf (db: Database): string {
   return JSON.stringify(tables.map(([table, rows]) => [table, rows.all()]))
 }
 
-/** What every list answers an organisation's admin, byte for byte: what reset and restore must give back. */
+/**
+ * What every list answers an organisation's admin, byte for byte: what reset and restore must give
+ * back. The key list must be a 200: a secret refused everywhere would make a comparison that cannot
+ * fail (the workspace's members may be a refusal, after a test deletes the workspace).
+ */
 export async function answersOf (app: FastifyInstance, secret = DEV.admin, workspaceId: string = SEED.workspaces.research.id): Promise<string[]> {
   const answers = []
   for (const url of ['/api-keys?page_size=1000', '/admin/workspaces', '/admin/users', '/admin/users/invites', '/configs', `/admin/workspaces/${workspaceId}/users`]) {
-    answers.push((await app.inject({ url, headers: { 'x-portkey-api-key': secret } })).body)
+    const { statusCode, body } = await app.inject({ url, headers: { 'x-portkey-api-key': secret } })
+    if (answers.length === 0 && statusCode !== 200) throw new Error(`${url} answered ${statusCode}, not a list: ${body}`)
+    answers.push(body)
   }
   return answers
 }
