@@ -1,5 +1,12 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { badRequest } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A body refused as no JSON, as its text, for the journal to show what was sent; null otherwise. */
+    unparsedBody: { text: string } | null
+  }
+}
 
 /** The deepest nesting of objects and arrays a JSON body may have; Portkey's bodies need a few levels. */
 const MAX_DEPTH = 64
@@ -33,13 +40,19 @@ function nestsDeeperThan (limit: number, text: string): boolean {
 // (fetch's type for a string body) is a 415 naming the type, not a 400 "must be object".
 export function parseJsonBodies (app: FastifyInstance): void {
   app.removeContentTypeParser('text/plain')
+  app.decorateRequest('unparsedBody', null)
   const parseJson = app.getDefaultJsonParser('error', 'error')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string
     if (text === '') done(null, undefined)
-    else if (nestsDeeperThan(MAX_DEPTH, text)) done(badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`), undefined)
-    else parseJson(request, text, (error, value) => { done(error === null ? null : notJson(text), value) })
+    else if (nestsDeeperThan(MAX_DEPTH, text)) done(unparsed(request, text, badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`)), undefined)
+    else parseJson(request, text, (error, value) => { done(error === null ? null : unparsed(request, text, notJson(text)), value) })
   })
+}
+
+function unparsed (request: FastifyRequest, text: string, refusal: Error): Error {
+  request.unparsedBody = { text }
+  return refusal
 }
 
 // Fastify's refusal says only that the body is not JSON: JSON.parse says where, and a text it takes

@@ -110,7 +110,8 @@ export class Journal {
   }
 
   #write (entry: Recorded): void {
-    const body = isObject(entry.body) ? JSON.stringify(entry.body) : null
+    // Kept as an object, as the contract has it: a JSON value that is not one wrapped as {value}.
+    const body = isObject(entry.body) ? JSON.stringify(entry.body) : entry.body == null ? null : JSON.stringify({ value: entry.body })
     const head = body === null ? entry.url : entry.url + body
     // Node reads a url's bytes as latin1; a body may hold any character.
     const wide = entry.answerBytes !== entry.answer.length || (body !== null && BEYOND_LATIN1.test(body))
@@ -326,7 +327,7 @@ function record (journal: Journal, at: number, request: FastifyRequest, reply: F
     apiKeyId: request.caller?.apiKeyId ?? null,
     operationId,
     headers: request.raw.rawHeaders,
-    body: request.body,
+    body: request.unparsedBody ?? request.body,
     answer,
     answerBytes,
   })
