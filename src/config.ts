@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { Ajv } from 'ajv'
-import { markAcrossBuilds } from './marked.js'
+import { exportError } from './exported-errors.js'
 import { MIN_SECRET_LENGTH } from './secrets.js'
 
 // Every setting, once: its schema and default, its flag and environment variable, and its help text.
@@ -60,7 +60,7 @@ export const SETTINGS: Setting[] = [
 ]
 
 export class ConfigError extends Error {}
-markAcrossBuilds(ConfigError, 'ConfigError')
+exportError(ConfigError, 'ConfigError')
 
 export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'serve', config: Config }
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorResponse } from './schemas/generated.js'
-import { markAcrossBuilds } from './marked.js'
+import { exportError } from './exported-errors.js'
 import { DATE_TIME_RULE } from './time.js'
 
 type ErrorCode = ErrorResponse['data']['errorCode']
@@ -11,7 +11,7 @@ export class PortkeyError extends Error {
     super(message)
   }
 }
-markAcrossBuilds(PortkeyError, 'PortkeyError')
+exportError(PortkeyError, 'PortkeyError')
 
 export const badRequest = (message: string) => new PortkeyError(400, 'AB01', message)
 export const unauthorised = (message = 'Unauthorised Request') => new PortkeyError(401, 'AB05', message)

@@ -126,7 +126,8 @@ t.test('an organisation removed and a key exhausted without HTTP; refused as the
   t.equal((await get(server, '/api-keys', admin.key)).status, 401, 'its keys stop at once')
   const again = await server.deleteOrganisation(tenant.id).then(() => undefined, (error: unknown) => error)
   t.type(again, PortkeyError, 'a PortkeyError, exported')
-  t.match(again, { statusCode: 404, errorCode: 'AB08', message: `Organisation ${tenant.id} not found` })
+  t.match(again, { name: 'PortkeyError', statusCode: 404, errorCode: 'AB08', message: `Organisation ${tenant.id} not found` })
+  t.match((again as Error).stack, /^PortkeyError: Organisation /, 'named so in its stack, which test runners print')
   t.type(t.throws(() => server.faults.remove(99)), PortkeyError, 'as the controls that need no route throw')
 })
 
@@ -160,6 +161,7 @@ t.test('a bad fixture file is refused with every problem named, before anything 
   writeFileSync(seed, 'organisations:\n  - name: Bad\n    api_keys:\n      - { type: organisation-service, scopes: [not.a.scope] }\n')
   const error = await startMockServer({ seed }).then(() => undefined, (error: unknown) => error)
   t.type(error, FixtureError)
+  t.match(error, { name: 'FixtureError', stack: /^FixtureError: the fixture has 2 problems/ })
   t.match((error as FixtureError).problems, [/^organisations\[0\]\.api_keys\[0\]/])
 })
 
@@ -177,6 +179,7 @@ t.test('a port in use is refused in words, and the store is let go: the same fil
 t.test('a bad option is refused as a ConfigError naming it, before anything listens', async t => {
   const error = await startMockServer({ port: 70000 }).then(() => undefined, (error: unknown) => error)
   t.type(error, ConfigError)
+  t.match(error, { name: 'ConfigError', stack: /^ConfigError: Invalid configuration/ })
   t.match((error as Error).message, /^Invalid configuration:\n {2}port: must be <= 65535/)
 })
 
