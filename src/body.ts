@@ -3,7 +3,7 @@ import { badRequest } from './errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** A body refused as no JSON, as its text, for the journal to show what was sent; null otherwise. */
+    /** A body refused unparsed (not JSON, or nested too deep), as its text, for the journal; else null. */
     unparsedBody: { text: string } | null
   }
 }
@@ -50,6 +50,7 @@ export function parseJsonBodies (app: FastifyInstance): void {
   })
 }
 
+// The refusal, with the text noted on the request for the journal to keep what was sent.
 function unparsed (request: FastifyRequest, text: string, refusal: Error): Error {
   request.unparsedBody = { text }
   return refusal
