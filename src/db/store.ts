@@ -35,7 +35,6 @@ export class Store {
 
   #seedImage: Buffer | undefined
   #writes!: () => number
-  #closed = false
 
   /** Opens and migrates the database, and loads the seed into it if it holds no organisation yet. */
   constructor (readonly path: string, readonly seed: readonly OrganisationPlan[]) {
@@ -128,13 +127,10 @@ export class Store {
     this.restore(this.#seedImage)
   }
 
-  close (): void {
-    this.db.close()
-    this.#closed = true
-  }
+  close (): void { this.db.close() }
 
   #mustBeOpen (): void {
-    if (this.#closed) throw new Error('the store is closed, as its server is')
+    if (!this.db.open) throw new Error('the store is closed, as its server is')
   }
 }
 
