@@ -92,8 +92,8 @@ function unsupportedMediaType (type: string | undefined): string {
   return `Unsupported Media Type: a body must be sent as application/json, ${sent}`
 }
 
-// A request's path as a message names it, cut short.
-const pathOf = (url: string): string => url.split('?', 1)[0].slice(0, 200)
+/** A request's path as a message names it, cut short. */
+export const pathOf = (url: string): string => url.split('?', 1)[0].slice(0, 200)
 
 export function notFoundHandler (request: FastifyRequest, reply: FastifyReply): void {
   reply.code(404).send(envelope('AB08', `No route for ${request.method} ${pathOf(request.url)}`))

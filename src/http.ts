@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { badRequest, envelope, unauthorised } from './errors.js'
+import { badRequest, envelope, pathOf, unauthorised } from './errors.js'
 import type { ErrorResponse } from './schemas/generated.js'
 import { hashSecret } from './secrets.js'
 
@@ -107,7 +107,7 @@ function expectationFailed (app: FastifyInstance, request: IncomingMessage, resp
 // The stand-in is no proxy: CONNECT is an unknown method, as any other (404 AB08).
 function refuseConnect (app: FastifyInstance, request: IncomingMessage, socket: Socket): void {
   socket.on('error', () => socket.destroy())
-  socket.end(rawResponse(app, 404, 'AB08', `No route for CONNECT ${String(request.url).slice(0, 200)}`, true))
+  socket.end(rawResponse(app, 404, 'AB08', `No route for CONNECT ${pathOf(String(request.url))}`, true))
 }
 
 /**
