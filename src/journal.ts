@@ -110,8 +110,7 @@ export class Journal {
   }
 
   #write (entry: Recorded): void {
-    // Kept as an object, as the contract has it: a JSON value that is not one wrapped as {value}.
-    const body = isObject(entry.body) ? JSON.stringify(entry.body) : entry.body == null ? null : JSON.stringify({ value: entry.body })
+    const body = entry.body == null ? null : JSON.stringify(asObject(entry.body))
     const head = body === null ? entry.url : entry.url + body
     // Node reads a url's bytes as latin1; a body may hold any character.
     const wide = entry.answerBytes !== entry.answer.length || (body !== null && BEYOND_LATIN1.test(body))
@@ -229,11 +228,12 @@ export class Journal {
 type EncodingWrites = Buffer & Record<'latin1Write' | 'ucs2Write', (text: string, offset: number) => number>
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+/** A body as the contract keeps it, an object: a JSON value that is not one is wrapped as {value}. */
+const asObject = (value: unknown): Record<string, unknown> => isObject(value) ? value : { value }
 
 function parseOrWrap (text: string): Record<string, unknown> {
   try {
-    const value = JSON.parse(text) as unknown
-    return isObject(value) ? value : { value }
+    return asObject(JSON.parse(text))
   } catch {
     return { text }
   }
