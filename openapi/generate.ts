@@ -15,6 +15,8 @@ import { parse } from 'yaml'
 type Schema = Record<string, unknown>
 type Operation = {
   operationId?: string
+  tags?: string[]
+  security?: unknown[]
   parameters?: Schema[]
   requestBody?: { required?: boolean, content?: Record<string, { schema?: Schema }> }
   responses: Record<string, Schema>
@@ -277,17 +279,25 @@ export function generate (source: string): string {
       const where = `${method.toUpperCase()} ${path}`
       if (!op.operationId) throw new Error(`${where} has no operationId`)
       const schema: string[] = [`operationId: ${quote(op.operationId)},`]
+      // The stand-in's own controls (tagged Mock, and not public as its health is) take only the query
+      // parameters the document lists: a misspelt journal filter would list every request, and
+      // `DELETE /__mock/requests?method=GET` would clear them all. Portkey's routes ignore the others.
+      const exactQuery = op.tags?.includes('Mock') === true && op.security?.length !== 0
+      if (exactQuery && !('400' in op.responses)) throw new Error(`${where}: refuses unknown query parameters, so must list a 400`)
       for (const [location, property] of [['path', 'params'], ['query', 'querystring']] as const) {
         const ps = (op.parameters ?? []).filter(p => parameter(p).in === location)
-        if (!ps.length) continue
-        const { type, entries } = properties(ps.map(p => {
-          const name = location === 'path' ? routerName(String(parameter(p).name)) : String(parameter(p).name)
-          // The validator fills in a parameter's default, so a parameter with one is never absent
-          // from the request a handler sees.
-          const present = parameter(p).required === true || (parameter(p).schema as Schema).default !== undefined
-          return [name, parameterSchema(p), present]
-        }))
-        schema.push(`${property}: ${typed({ type, value: object(["type: 'object'", ...entries]) })},`)
+        const exact = location === 'query' && exactQuery
+        if (!ps.length && !exact) continue
+        const { type, entries } = ps.length
+          ? properties(ps.map(p => {
+            const name = location === 'path' ? routerName(String(parameter(p).name)) : String(parameter(p).name)
+            // The validator fills in a parameter's default, so a parameter with one is never absent
+            // from the request a handler sees.
+            const present = parameter(p).required === true || (parameter(p).schema as Schema).default !== undefined
+            return [name, parameterSchema(p), present]
+          }))
+          : { type: 'TObject<{}>', entries: ['properties: {}'] }
+        schema.push(`${property}: ${typed({ type, value: object(["type: 'object'", ...entries, ...exact ? ['additionalProperties: false'] : []]) })},`)
       }
       // A body the document does not require may be absent: TypeBox's Optional marks it so.
       const body = op.requestBody?.content?.['application/json']?.schema

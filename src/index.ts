@@ -169,8 +169,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
 
 const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { authorization: `Bearer ${config.adminToken}` }
 
-// A filter checked as the route checks its query, and a name the route does not know refused, where
-// the route ignores it: a misspelt filter would otherwise list every request.
+// A filter checked as the route checks its query, the route's paging refused with any other name it
+// does not list: list() answers every entry.
 function checkedFilter (filter: RequestsFilter): RequestsFilter {
   const unknown = Object.keys(filter).find(name => !(FILTERS as readonly string[]).includes(name))
   if (unknown !== undefined) throw badRequest(validationMessage([{ instancePath: '', schemaPath: '', keyword: 'additionalProperties', params: { additionalProperty: unknown } }], 'querystring'))

@@ -20,9 +20,11 @@ const options = { useDefaults: true, removeAdditional: true, allErrors: false, v
 const FLAVOURS = {
   coercing: { ...options, coerceTypes: 'array' },
   strict: options,
-  // The stand-in's own routes refuse a field they do not know (a misspelt fixture field is a
-  // mistake), where Portkey's ignore it.
+  // The stand-in's own routes refuse a field or query parameter they do not know (a misspelt fixture
+  // field or journal filter is a mistake), where Portkey's ignore it: their schemas say
+  // additionalProperties: false, which the other flavours take as leave to remove the field.
   exact: { ...options, removeAdditional: false },
+  exactCoercing: { ...options, coerceTypes: 'array', removeAdditional: false },
 } as const
 type Flavour = keyof typeof FLAVOURS
 
@@ -71,7 +73,8 @@ function compile (flavour: Flavour, schema: object): ValidateFunction {
 }
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
-  const flavour: Flavour = httpPart !== 'body' ? 'coercing' : url.startsWith('/__mock/') ? 'exact' : 'strict'
+  const own = url.startsWith('/__mock/')
+  const flavour: Flavour = httpPart === 'body' ? (own ? 'exact' : 'strict') : (own ? 'exactCoercing' : 'coercing')
   const mayBeAbsent = (schema as Record<symbol, unknown>)[OptionalKind] === 'Optional'
   const numbers = mayHoldNumbers(httpPart, schema)
   let validate: ValidateFunction | undefined

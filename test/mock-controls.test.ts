@@ -1,6 +1,7 @@
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import { join } from 'node:path'
+import type { InjectOptions } from 'fastify'
 import t from 'tap'
 import { answersOf, build, call, DEV, listen, SEED } from './helper.js'
 
@@ -113,6 +114,50 @@ t.test('over HTTP', async t => {
   t.equal(((await moved.json()) as { now: string }).now, '2031-05-05T05:05:05.000Z')
   const reset = await fetch(`${base}/__mock/reset`, { method: 'POST' })
   t.same(await reset.json(), { status: 'reset' })
+})
+
+t.test('a control refuses a query parameter it does not list, and changes nothing; health and Portkey\'s routes ignore one', async t => {
+  const app = await build(t)
+  await call(app, DEV.admin, { method: 'POST', url: '/api-keys/organisation/service', payload: { name: 'kept', scopes: ['organisation_service_api_keys.list'] } })
+  await call(app, undefined, { method: 'POST', url: '/__mock/faults', payload: { path: '/v1/configs', status: 503 } })
+  await call(app, undefined, setClock({ set: '2030-01-01T00:00:00Z' }))
+  const journalled = async () => (await call(app, undefined, { url: '/__mock/requests' })).body.total as number
+  const state = async () => ({
+    store: await answersOf(app),
+    faults: (await call(app, undefined, { url: '/__mock/faults' })).body.total as number,
+    snapshots: (await call(app, undefined, { url: '/__mock/snapshots' })).body.total as number,
+    clock: (await call(app, undefined, { url: '/__mock/clock' })).body.now as string,
+  })
+  const before = await state()
+  const kept = await journalled()
+  t.ok(kept > 0 && before.faults === 1, 'a journal and a fault to lose')
+  const cases: [InjectOptions & { url: string }, string][] = [
+    [{ method: 'DELETE', url: '/__mock/requests?method=GET' }, 'method'],
+    [{ url: '/__mock/requests?statuss=500' }, 'statuss'],
+    [{ method: 'DELETE', url: '/__mock/faults?id=1' }, 'id'],
+    [{ method: 'POST', url: '/__mock/reset?keep=true' }, 'keep'],
+    [{ method: 'POST', url: '/__mock/snapshots/clean?overwrite=false' }, 'overwrite'],
+    [{ method: 'POST', url: '/__mock/clock?advance_ms=60000', payload: { advance_ms: 60_000 } }, 'advance_ms'],
+    [{ url: '/__mock/clock?tz=UTC' }, 'tz'],
+    [{ method: 'POST', url: '/__mock/organisations?name=x' }, 'name'],
+  ]
+  for (const [request, name] of cases) {
+    const { status, body } = await call(app, undefined, request)
+    t.equal(status, 400, `${request.method ?? 'GET'} ${request.url}`)
+    t.same(body, { success: false, data: { message: `Unknown query parameter ${name}`, errorCode: 'AB01' } })
+  }
+  t.equal(await journalled(), kept, 'the journal kept (the stand-in\'s own routes are never journalled)')
+  t.same(await state(), before, 'the store, faults, snapshots and clock as they were')
+
+  t.equal((await call(app, undefined, { url: '/__mock/health?probe=1' })).status, 200, 'health ignores one')
+  t.equal((await call(app, undefined, { url: '/openapi.json?v=2' })).status, 200, 'and so does the document')
+  t.equal((await call(app, DEV.admin, { url: '/v1/api-keys?workspaceId=x' })).status, 200, 'and Portkey\'s routes')
+
+  const base = await listen(app)
+  const cleared = await fetch(`${base}/__mock/requests?method=GET`, { method: 'DELETE' })
+  t.equal(cleared.status, 400, 'over HTTP')
+  t.equal(((await cleared.json()) as { data: { message: string } }).data.message, 'Unknown query parameter method')
+  t.ok(await journalled() > 0, 'the journal kept')
 })
 
 t.test('with an admin token, every /__mock route but health needs it; without one they are open', async t => {

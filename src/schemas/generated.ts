@@ -2551,6 +2551,7 @@ export const acceptInvite = {
       },
       required: ['inviteId'],
     }),
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<typeof AcceptInviteRequest>>({ ...AcceptInviteRequest, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof User>(User),
@@ -2572,6 +2573,7 @@ export const getClock = {
   prefixes: [''],
   schema: {
     operationId: 'getClock',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     response: {
       200: typed<typeof MockClock>(MockClock),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2587,6 +2589,7 @@ export const setClock = {
   prefixes: [''],
   schema: {
     operationId: 'setClock',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<typeof MockClockChange>(MockClockChange),
     response: {
       200: typed<typeof MockClock>(MockClock),
@@ -2605,6 +2608,7 @@ export const resetStore = {
   prefixes: [''],
   schema: {
     operationId: 'resetStore',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockReset>(MockReset),
@@ -2641,6 +2645,7 @@ export const listRequests = {
         current_page: CurrentPageParameter,
       },
       required: ['page_size', 'current_page'],
+      additionalProperties: false,
     }),
     response: {
       200: typed<typeof JournalList>(JournalList),
@@ -2657,6 +2662,7 @@ export const clearRequests = {
   prefixes: [''],
   schema: {
     operationId: 'clearRequests',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
@@ -2675,8 +2681,10 @@ export const listSnapshots = {
   prefixes: [''],
   schema: {
     operationId: 'listSnapshots',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     response: {
       200: typed<typeof MockSnapshotList>(MockSnapshotList),
+      400: typed<typeof ErrorResponse>(ErrorResponse),
       401: typed<typeof ErrorResponse>(ErrorResponse),
       500: typed<typeof ErrorResponse>(ErrorResponse),
     },
@@ -2698,6 +2706,7 @@ export const takeSnapshot = {
       },
       required: ['name'],
     }),
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockSnapshot>(MockSnapshot),
@@ -2725,6 +2734,7 @@ export const deleteSnapshot = {
       },
       required: ['name'],
     }),
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
@@ -2753,6 +2763,7 @@ export const restoreSnapshot = {
       },
       required: ['name'],
     }),
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockSnapshot>(MockSnapshot),
@@ -2772,6 +2783,7 @@ export const createTenant = {
   prefixes: [''],
   schema: {
     operationId: 'createTenant',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<typeof FixtureOrganisation>>({ ...FixtureOrganisation, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockTenant>(MockTenant),
@@ -2800,6 +2812,7 @@ export const deleteTenant = {
       },
       required: ['organisationId'],
     }),
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
@@ -2819,8 +2832,10 @@ export const listFaults = {
   prefixes: [''],
   schema: {
     operationId: 'listFaults',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     response: {
       200: typed<typeof MockFaultList>(MockFaultList),
+      400: typed<typeof ErrorResponse>(ErrorResponse),
       401: typed<typeof ErrorResponse>(ErrorResponse),
       500: typed<typeof ErrorResponse>(ErrorResponse),
     },
@@ -2833,6 +2848,7 @@ export const addFault = {
   prefixes: [''],
   schema: {
     operationId: 'addFault',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<typeof MockFaultRule>(MockFaultRule),
     response: {
       200: typed<typeof MockFault>(MockFault),
@@ -2851,6 +2867,7 @@ export const clearFaults = {
   prefixes: [''],
   schema: {
     operationId: 'clearFaults',
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
@@ -2878,6 +2895,7 @@ export const deleteFault = {
       },
       required: ['id'],
     }),
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockFault>(MockFault),
@@ -2906,6 +2924,7 @@ export const setApiKeyStatus = {
       },
       required: ['id'],
     }),
+    querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
     body: typed<typeof MockApiKeyStatus>(MockApiKeyStatus),
     response: {
       200: typed<typeof ApiKeyObject>(ApiKeyObject),
