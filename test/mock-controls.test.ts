@@ -116,7 +116,7 @@ t.test('over HTTP', async t => {
   t.same(await reset.json(), { status: 'reset' })
 })
 
-t.test('a control refuses a query parameter it does not list, and changes nothing; health and Portkey\'s routes ignore one', async t => {
+t.test('a control refuses a query parameter or body field it does not list, and changes nothing; health and Portkey\'s routes ignore one', async t => {
   const app = await build(t)
   await call(app, DEV.admin, { method: 'POST', url: '/api-keys/organisation/service', payload: { name: 'kept', scopes: ['organisation_service_api_keys.list'] } })
   await call(app, undefined, { method: 'POST', url: '/__mock/faults', payload: { path: '/v1/configs', status: 503 } })
@@ -132,23 +132,29 @@ t.test('a control refuses a query parameter it does not list, and changes nothin
   const kept = await journalled()
   t.ok(kept > 0 && before.faults === 1, 'a journal and a fault to lose')
   const cases: [InjectOptions & { url: string }, string][] = [
-    [{ method: 'DELETE', url: '/__mock/requests?method=GET' }, 'method'],
-    [{ url: '/__mock/requests?statuss=500' }, 'statuss'],
-    [{ method: 'DELETE', url: '/__mock/faults?id=1' }, 'id'],
-    [{ method: 'POST', url: '/__mock/reset?keep=true' }, 'keep'],
-    [{ method: 'POST', url: '/__mock/snapshots/clean?overwrite=false' }, 'overwrite'],
-    [{ method: 'POST', url: '/__mock/clock?advance_ms=60000', payload: { advance_ms: 60_000 } }, 'advance_ms'],
-    [{ url: '/__mock/clock?tz=UTC' }, 'tz'],
-    [{ method: 'POST', url: '/__mock/organisations?name=x' }, 'name'],
+    [{ method: 'DELETE', url: '/__mock/requests?method=GET' }, 'Unknown query parameter method'],
+    [{ url: '/__mock/requests?statuss=500' }, 'Unknown query parameter statuss'],
+    [{ method: 'DELETE', url: '/__mock/faults?id=1' }, 'Unknown query parameter id'],
+    [{ method: 'POST', url: '/__mock/reset?keep=true' }, 'Unknown query parameter keep'],
+    [{ method: 'POST', url: '/__mock/snapshots/clean?overwrite=false' }, 'Unknown query parameter overwrite'],
+    [{ method: 'POST', url: '/__mock/clock?advance_ms=60000', payload: { advance_ms: 60_000 } }, 'Unknown query parameter advance_ms'],
+    [{ url: '/__mock/clock?tz=UTC' }, 'Unknown query parameter tz'],
+    [{ method: 'POST', url: '/__mock/organisations?name=x' }, 'Unknown query parameter name'],
+    // A control that takes no body takes `{}` at most: a field is a wish it would not have granted.
+    [{ method: 'DELETE', url: '/__mock/requests', payload: { method: 'GET' } }, 'Unknown body field method'],
+    [{ method: 'POST', url: '/__mock/reset', payload: { organisation_id: SEED.organisation.id } }, 'Unknown body field organisation_id'],
+    [{ method: 'DELETE', url: '/__mock/faults', payload: { id: 1 } }, 'Unknown body field id'],
+    [{ method: 'POST', url: '/__mock/snapshots/clean', payload: { include: 'keys' } }, 'Unknown body field include'],
   ]
-  for (const [request, name] of cases) {
+  for (const [request, message] of cases) {
     const { status, body } = await call(app, undefined, request)
-    t.equal(status, 400, `${request.method ?? 'GET'} ${request.url}`)
-    t.same(body, { success: false, data: { message: `Unknown query parameter ${name}`, errorCode: 'AB01' } })
+    t.equal(status, 400, `${request.method ?? 'GET'} ${request.url} ${JSON.stringify(request.payload ?? '')}`)
+    t.same(body, { success: false, data: { message, errorCode: 'AB01' } })
   }
   t.equal(await journalled(), kept, 'the journal kept (the stand-in\'s own routes are never journalled)')
   t.same(await state(), before, 'the store, faults, snapshots and clock as they were')
 
+  t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/clean', payload: {} })).status, 200, 'an empty body is taken')
   t.equal((await call(app, undefined, { url: '/__mock/health?probe=1' })).status, 200, 'health ignores one')
   t.equal((await call(app, undefined, { url: '/openapi.json?v=2' })).status, 200, 'and so does the document')
   t.equal((await call(app, DEV.admin, { url: '/v1/api-keys?workspaceId=x' })).status, 200, 'and Portkey\'s routes')

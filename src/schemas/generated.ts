@@ -2609,7 +2609,7 @@ export const resetStore = {
   schema: {
     operationId: 'resetStore',
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockReset>(MockReset),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2663,7 +2663,7 @@ export const clearRequests = {
   schema: {
     operationId: 'clearRequests',
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2707,7 +2707,7 @@ export const takeSnapshot = {
       required: ['name'],
     }),
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockSnapshot>(MockSnapshot),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2735,7 +2735,7 @@ export const deleteSnapshot = {
       required: ['name'],
     }),
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2764,7 +2764,7 @@ export const restoreSnapshot = {
       required: ['name'],
     }),
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockSnapshot>(MockSnapshot),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2813,7 +2813,7 @@ export const deleteTenant = {
       required: ['organisationId'],
     }),
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2868,7 +2868,7 @@ export const clearFaults = {
   schema: {
     operationId: 'clearFaults',
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof EmptyObject>(EmptyObject),
       400: typed<typeof ErrorResponse>(ErrorResponse),
@@ -2896,7 +2896,7 @@ export const deleteFault = {
       required: ['id'],
     }),
     querystring: typed<TObject<{}>>({ type: 'object', properties: {}, additionalProperties: false }),
-    body: typed<TOptional<TUnsafe<Record<string, unknown>>>>({ ...{ type: 'object', additionalProperties: true }, [OptionalKind]: 'Optional' }),
+    body: typed<TOptional<typeof EmptyObject>>({ ...EmptyObject, [OptionalKind]: 'Optional' }),
     response: {
       200: typed<typeof MockFault>(MockFault),
       400: typed<typeof ErrorResponse>(ErrorResponse),
