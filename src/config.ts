@@ -66,12 +66,21 @@ export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'serve', 
 
 // validateSchema off: checking this fixed schema against the meta-schema would cost a start more
 // than everything else it does before it loads the app.
-const check = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: true, validateSchema: false })
-  .compile<Config>({ type: 'object', properties: PROPERTIES })
+const ajvOptions = { useDefaults: true, allErrors: true, validateSchema: false } as const
+// Flags and the environment are text, coerced to each setting's type.
+const check = new Ajv({ ...ajvOptions, coerceTypes: true }).compile<Config>({ type: 'object', properties: PROPERTIES })
+// Settings given in code are taken as their type is, so that `db: 5` is refused rather than read as
+// the file 5. Compiled when first needed: a start from the command line never is.
+let checkTyped: typeof check | undefined
 
-/** The defaults, with some settings replaced; what tests and the benchmark build apps from. */
-export function defaultConfig (overrides: Partial<Config> = {}): Config {
-  return validate({ ...overrides }, key => key)
+/**
+ * The defaults, with some settings replaced, each refused unless of its setting's type; what the
+ * package's import, tests and the benchmark build apps from. `describe` names a setting as the caller
+ * knows it; `problems`, found by the caller, are listed with the settings' own.
+ */
+export function defaultConfig (overrides: Partial<Config> = {}, describe = (key: string) => key, problems: string[] = []): Config {
+  checkTyped ??= new Ajv(ajvOptions).compile<Config>({ type: 'object', properties: PROPERTIES })
+  return validate({ ...overrides }, describe, checkTyped, problems)
 }
 
 export function parseCommand (argv: string[], env: NodeJS.ProcessEnv): Command {
@@ -100,17 +109,18 @@ export function parseCommand (argv: string[], env: NodeJS.ProcessEnv): Command {
     const setting = SETTINGS.find(s => s.key === key)
     return setting ? [setting.flag && `--${setting.flag}`, setting.env].filter(Boolean).join(' / ') : key
   }
-  return { kind: 'serve', config: validate(raw, describe) }
+  return { kind: 'serve', config: validate(raw, describe, check) }
 }
 
-// Coerces strings from flags and the environment, fills defaults, and names every bad setting.
-function validate (candidate: Record<string, unknown>, describe: (key: string) => string): Config {
-  const lines = check(candidate)
-    ? []
-    : (check.errors ?? []).map(e => {
-        const allowed = e.params.allowedValues as unknown[] | undefined
-        return `  ${describe(e.instancePath.slice(1))}: ${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`
-      })
+// Fills defaults, and names every bad setting.
+function validate (candidate: Record<string, unknown>, describe: (key: string) => string, checked: typeof check, problems: string[] = []): Config {
+  const lines = problems.map(problem => `  ${problem}`)
+  if (!checked(candidate)) {
+    for (const e of checked.errors ?? []) {
+      const allowed = e.params.allowedValues as unknown[] | undefined
+      lines.push(`  ${describe(e.instancePath.slice(1))}: ${e.message}${allowed ? ` (${allowed.join(', ')})` : ''}`)
+    }
+  }
   // Node refuses a headers timeout longer than the request timeout that includes it.
   const { headersTimeout, requestTimeout } = candidate as Partial<Config>
   if (lines.length === 0 && headersTimeout! > requestTimeout!) {

@@ -33,7 +33,13 @@ export interface MockServerOptions {
   adminToken?: string
   /** `silent` by default: a test's output is its own. */
   logLevel?: Config['logLevel']
+  /** Requests the journal keeps (1000 by default); 0 keeps none. */
+  journalSize?: number
 }
+
+// Every option, so that a misspelt one (`sed`, `journal_size`) is refused, not a server started
+// unlike the one asked for.
+const OPTIONS: Record<keyof MockServerOptions, true> = { seed: true, port: true, host: true, db: true, deterministic: true, adminToken: true, logLevel: true, journalSize: true }
 
 /** A key of the seed, with the secret that authenticates it. */
 export interface SeedKey {
@@ -105,9 +111,10 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     db: options.db ?? ':memory:',
     seed: options.seed ?? '',
     adminToken: options.adminToken ?? '',
+    journalSize: options.journalSize,
     deterministic: deterministic !== false,
     deterministicSeed: typeof deterministic === 'number' ? deterministic : 0,
-  })
+  }, key => key === 'deterministicSeed' ? 'deterministic' : key, optionProblems(options))
   const app = buildApp(config)
   let url: string
   try {
@@ -165,6 +172,16 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     },
     close: () => app.close(),
   }
+}
+
+// What the settings' own check cannot see: a name that is no option, and the one option whose type
+// is not a setting's.
+function optionProblems (options: MockServerOptions): string[] {
+  const names = Object.keys(OPTIONS)
+  const problems = Object.keys(options).filter(name => !names.includes(name)).map(name => `${name}: not an option (${names.join(', ')})`)
+  const { deterministic } = options
+  if (deterministic !== undefined && typeof deterministic !== 'boolean' && typeof deterministic !== 'number') problems.push('deterministic: must be boolean or integer')
+  return problems
 }
 
 const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { authorization: `Bearer ${config.adminToken}` }

@@ -181,6 +181,31 @@ t.test('a bad option is refused as a ConfigError naming it, before anything list
   t.type(error, ConfigError)
   t.match(error, { name: 'ConfigError', stack: /^ConfigError: Invalid configuration/ })
   t.match((error as Error).message, /^Invalid configuration:\n {2}port: must be <= 65535/)
+
+  // What JavaScript lets through where TypeScript would not: a misspelt name, a value of another
+  // type (the command line's text is coerced; an option is not), each problem listed.
+  const options = { sed: 'fixtures.yaml', journal_size: 0, db: 5, deterministic: 'false', port: '8788' }
+  const every = await startMockServer(options as never).then(() => undefined, (error: unknown) => error)
+  t.type(every, ConfigError)
+  t.equal((every as Error).message, [
+    'Invalid configuration:',
+    '  sed: not an option (seed, port, host, db, deterministic, adminToken, logLevel, journalSize)',
+    '  journal_size: not an option (seed, port, host, db, deterministic, adminToken, logLevel, journalSize)',
+    '  deterministic: must be boolean or integer',
+    '  port: must be integer',
+    '  db: must be string',
+  ].join('\n'))
+  const seed = await startMockServer({ deterministic: 1.5 }).then(() => undefined, (error: unknown) => error)
+  t.equal((seed as Error).message, 'Invalid configuration:\n  deterministic: must be integer', 'a seed by the option\'s name')
+})
+
+t.test('journalSize bounds the journal, and 0 keeps none', async t => {
+  const two = await started(t, { journalSize: 2 })
+  for (let i = 0; i < 3; i++) t.equal((await get(two, '/api-keys')).status, 200)
+  t.equal(two.requests.list().length, 2, 'the last two of three')
+  const none = await started(t, { journalSize: 0 })
+  t.equal((await get(none, '/api-keys')).status, 200)
+  t.same(none.requests.list(), [], 'none kept')
 })
 
 t.test('bad input to a control is refused as its route refuses it, naming the field, and changes nothing', async t => {
