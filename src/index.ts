@@ -1,5 +1,6 @@
 // The package's programmatic entry: a stand-in started inside a test process, and its controls as
 // plain method calls, so that a Node test suite needs no HTTP of its own to drive it.
+import { isDate } from 'node:util/types'
 import type { Static } from '@sinclair/typebox'
 import { buildApp } from './app.js'
 import { defaultConfig, type Config } from './config.js'
@@ -150,8 +151,10 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     setApiKeyStatus: async (id, status) => await throughRoute<ApiKeyObject>('POST', `/__mock/api-keys/${encodeURIComponent(id)}/status`, { status }),
     clock: {
       now: () => formatInstant(app.clock.now()),
-      // An invalid Date as its text, for the check to name it.
-      set: at => { changeClock({ set: typeof at === 'string' || Number.isNaN(at.getTime()) ? String(at) : at.toISOString() }) },
+      // Anything but a valid Date (an invalid one, a number JavaScript let through) as its text, for
+      // the check to name it. isDate(), not instanceof: a Date of a test runner's own realm (Jest's
+      // vm contexts) is a Date too.
+      set: at => { changeClock({ set: isDate(at) && !Number.isNaN(at.getTime()) ? at.toISOString() : String(at) }) },
       advance: ms => { changeClock({ advance_ms: ms }) },
       freeze: () => { app.clock.freeze() },
       real: () => { app.clock.real() },

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runInNewContext } from 'node:vm'
 import { RateLimitError } from 'portkey-ai/dist/src/error.js'
 import t, { type Test } from 'tap'
 import { ConfigError, FixtureError, PortkeyError, startMockServer, type MockServer } from '../src/index.js'
@@ -65,6 +66,8 @@ t.test('the clock: set, advance past expires_at (the key expires, its secret is 
 
   server.clock.set(new Date(Date.UTC(2031, 0, 1)))
   t.equal(server.clock.now(), '2031-01-01T00:00:00.000Z', 'a Date is taken as well as its text')
+  server.clock.set(runInNewContext('new Date(Date.UTC(2032, 0, 1))') as Date)
+  t.equal(server.clock.now(), '2032-01-01T00:00:00.000Z', 'and a Date of another realm, as Jest\'s test files make')
   server.clock.real()
   t.ok(Math.abs(Date.parse(server.clock.now()) - Date.now()) < 1000, 'back to the machine\'s time')
   server.clock.freeze()
@@ -225,6 +228,7 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
     ['advance past the last date-time', () => server.clock.advance(9_000 * 365 * 24 * HOUR), /^Invalid body field advance_ms/],
     ['set an invalid Date', () => server.clock.set(new Date('no such day')), /^Invalid body field set: must be an RFC 3339 date-time/],
     ['set a text that is no date-time', () => server.clock.set('tomorrow'), /^Invalid body field set: must be an RFC 3339 date-time/],
+    ['set a number, as JavaScript allows', () => server.clock.set(Date.UTC(2031, 0, 1) as never), /^Invalid body field set: must be an RFC 3339 date-time/],
     ['a fault status the contract lacks', () => server.faults.add({ path: '/api-keys', status: 418 as 500 }), /^Invalid body field status/],
     ['a fault that does nothing', () => server.faults.add({ path: '/api-keys' }), /^Invalid body: a fault needs status, latency_ms or drop/],
     ['a fault path without its slash', () => server.faults.add({ path: 'api-keys', status: 500 }), /^Invalid body field path/],
