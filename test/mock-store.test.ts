@@ -118,6 +118,11 @@ t.test('a tenant from a fixture body: many workers may send the same one; given 
   t.match(unresolved.body.data.message, 'api_keys[0].workspace: no workspace of the organisation has the slug or id ws-nowhere')
   const typo = await call(app, undefined, post('/__mock/organisations', { name: 'x', api_key: [] }))
   t.equal(typo.status, 400, 'a misspelt field is refused, not dropped')
+
+  // `{}`, which some clients send for no body, is no body: the default tenant, with keys to call it by.
+  const empty = await call(app, undefined, post('/__mock/organisations', {}))
+  t.equal(empty.status, 200)
+  t.match(empty.body, { name: 'Test organisation', users: [{ role: 'owner' }], api_keys: [{ type: 'organisation-service', key: String }, { type: 'workspace-service', key: String }] })
 })
 
 t.test('deleting a tenant removes everything in it; its keys stop at once', async t => {
