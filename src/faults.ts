@@ -33,16 +33,42 @@ interface Entry {
   fires: () => boolean
 }
 
+const withoutPrefix = (path: string): string => path.replace(/^\/v1(?=\/|$)/, '')
+
 // `*` is one path segment, `**` any number; /v1 is optional on both sides, as the routes serve both.
 function pathPattern (pattern: string): RegExp {
-  const body = pattern.replace(/^\/v1(?=\/|$)/, '').split(/(\*\*|\*)/).map(part =>
+  const body = withoutPrefix(pattern).split(/(\*\*|\*)/).map(part =>
     part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('')
   return new RegExp(`^${body}/?$`)
+}
+
+// The non-empty segments of a path (the router ignores doubled and trailing slashes).
+const segmentsOf = (path: string): string[] => withoutPrefix(path).split('/').filter(segment => segment !== '')
+
+/**
+ * Whether a pattern's segments can match some path of a route's (`:id` matches any one segment).
+ * Generous where a pattern is unusual (`**` inside a segment may span several): it is only ever
+ * used to refuse a rule that can never fire.
+ */
+function reaches (pattern: readonly string[], route: readonly string[]): boolean {
+  const [first, ...rest] = pattern
+  if (first === undefined) return route.length === 0
+  if (first.includes('**')) return first === '**' ? route.some((_, at) => reaches(rest, route.slice(at))) || reaches(rest, []) : true
+  if (route.length === 0) return false
+  const segment = pathPattern(`/${first}`)
+  return (route[0].startsWith(':') || segment.test(`/${route[0]}`)) && reaches(rest, route.slice(1))
 }
 
 export class Faults {
   #entries: Entry[] = []
   #next = 1
+  /** The routes rules apply to, by method and segments, as served without /v1. */
+  readonly #routes: { method: string, segments: string[] }[] = []
+
+  /** A route the rules apply to (`/v1/api-keys/:id`), as the router registers it; none of /__mock. */
+  serve (method: string, url: string): void {
+    if (!url.startsWith('/__mock/')) this.#routes.push({ method, segments: segmentsOf(url) })
+  }
 
   /** A rule as POST /__mock/faults takes it, its shape checked already; refused when its fields disagree. */
   add (rule: MockFaultRule): MockFault {
@@ -52,6 +78,11 @@ export class Faults {
     if (rule.status !== undefined && rule.drop !== undefined) throw invalidField('drop', 'a dropped connection has no status')
     if (rule.retry_after !== undefined && rule.status !== 429 && rule.status !== 503) throw invalidField('retry_after', 'goes with status 429 or 503')
     if (rule.seed !== undefined && rule.probability === undefined) throw invalidField('seed', 'seeds the draws of probability, which is not given')
+    // A rule no request can match is a mistake (`/api_keys`, a /__mock route), not a rule.
+    const pattern = segmentsOf(rule.path)
+    if (!this.#routes.some(route => (rule.method === undefined || rule.method === route.method) && reaches(pattern, route.segments))) {
+      throw invalidField('path', `matches none of Portkey's routes${rule.method === undefined ? '' : ` for ${rule.method}`} (a rule never applies to the stand-in's own)`)
+    }
     const fault: MockFault = { id: this.#next++, rule, matched: 0, fired: 0 }
     const draw = rule.probability === undefined ? undefined : seededRandom(rule.seed ?? 0)
     const fires = () => {
@@ -78,7 +109,10 @@ export class Faults {
 
   /** The first rule that fires for this request, counted; undefined when none does. */
   fire (method: string, path: string, apiKeyId: string | null): MockFault | undefined {
-    const served = path.replace(/^\/v1(?=\/|$)/, '') || '/'
+    // As the router reads it: a doubled slash as one (a client's base URL given with a trailing slash).
+    const served = withoutPrefix(path.replace(/\/{2,}/g, '/')) || '/'
+    // Never the stand-in's own routes, though accepting an invite is authenticated as Portkey's are.
+    if (served.startsWith('/__mock/')) return undefined
     for (const { fault, path: pattern, fires } of this.#entries) {
       const { rule } = fault
       if (rule.method !== undefined && rule.method !== method) continue

@@ -96,6 +96,12 @@ t.test('bad rules are refused naming the field, and add nothing', async t => {
     [{ path: '/x', status: 500, seed: 1 }, /body field seed/],
     [{ path: '/x', status: 500, probability: 1.5 }, /body field probability/],
     [{ path: '/x', status: 500, colour: 'red' }, /colour/],
+    // A rule that no request could ever match.
+    [{ path: '/api_keys', status: 503 }, /^Invalid body field path: matches none of Portkey's routes \(/],
+    [{ path: '/v1/api-keys/*/rotate', method: 'GET', status: 503 }, /^Invalid body field path: matches none of Portkey's routes for GET/],
+    [{ path: '/__mock/clock', status: 503 }, /^Invalid body field path: matches none of Portkey's routes \(a rule never applies to the stand-in's own\)/],
+    [{ path: '/__mock/invites/*/accept', status: 503 }, /body field path: matches none/],
+    [{ path: '/v1', status: 503 }, /body field path: matches none/],
   ]
   for (const [payload, message] of cases) {
     const { status, body } = await call(app, undefined, addFault(payload))
@@ -104,6 +110,23 @@ t.test('bad rules are refused naming the field, and add nothing', async t => {
   }
   t.equal((await call(app, undefined, { url: '/__mock/faults' })).body.total, 0)
   t.equal((await call(app, DEV.admin, { url: '/__mock/faults' })).status, 200, 'faults never touch the /__mock routes')
+})
+
+t.test('a rule is taken when some request could match it, and fires through a doubled slash but never on a /__mock route', async t => {
+  const app = await build(t)
+  for (const path of ['/api-keys/c2a7e0b4-1f3d-4e5a-8b6c-000000000001', '/api-*', '/admin/**', '/configs/*/versions', '/api-keys/', '//admin/users']) {
+    t.equal((await call(app, undefined, addFault({ path, latency_ms: 1 }))).status, 200, path)
+  }
+  await call(app, undefined, { method: 'DELETE', url: '/__mock/faults' })
+  const everywhere = (await call(app, undefined, addFault({ path: '/**', status: 503 }))).body
+  // A base URL given with a trailing slash: the router serves `/v1//api-keys` as `/v1/api-keys`.
+  const doubled = await call(app, DEV.admin, { url: '/v1//api-keys' })
+  t.equal(doubled.status, 503, 'a doubled slash is the path it is served as')
+  t.equal(doubled.headers['x-portkey-mock-fault'], String(everywhere.id))
+  // Accepting an invite is authenticated as Portkey's routes are, but is the stand-in's own.
+  const accepted = await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${SEED.invites.dave}/accept` })
+  t.equal(accepted.status, 200, 'the invite is accepted, /** notwithstanding')
+  t.match((await call(app, undefined, { url: '/__mock/faults' })).body, { data: [{ matched: 1, fired: 1 }] })
 })
 
 t.test('workers sharing a server each remove their own rule by id, and leave the others\'', async t => {

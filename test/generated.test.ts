@@ -35,8 +35,9 @@ const operations = Object.entries(document.paths).flatMap(([path, item]) =>
 
 // Snapshots taken in every store, so that dropping and restoring one can succeed.
 const SNAPSHOTS = ['before', 'after']
-// A fault rule in every app, id 1, matching no route, so that removing one can succeed.
-const FAULT = { path: '/no/route/of/portkey', latency_ms: 1 }
+// A fault rule in every app, id 1, matching only a key no request is made as, so that removing one
+// can succeed and none fires.
+const FAULT = { path: '/**', api_key_id: '00000000-0000-4000-8000-000000000000', latency_ms: 1 }
 
 // Empty workspaces added to every store, so that deleting one can succeed more than once a run.
 const SPARE_WORKSPACES = ['7e0b4c2a-1f3d-4e5a-8b6c-000000000101', '7e0b4c2a-1f3d-4e5a-8b6c-000000000102', '7e0b4c2a-1f3d-4e5a-8b6c-000000000103']
@@ -121,7 +122,7 @@ for (const entry of operations) {
     const clock = new TestClock(Date.parse('2026-03-10T12:00:00.000Z'))
     const app = await build(t, { clock })
     for (const name of SNAPSHOTS) await app.inject({ method: 'POST', url: `/__mock/snapshots/${name}` })
-    await app.inject({ method: 'POST', url: '/__mock/faults', payload: FAULT })
+    if ((await app.inject({ method: 'POST', url: '/__mock/faults', payload: FAULT })).statusCode !== 200) throw new Error('the fault rule was refused')
     const statuses = new Map<number, number>()
     // Time passes between requests (up to two days), so rotations' transitions end and keys expire.
     const property = fc.asyncProperty(requests(entry, prepareCallers(app)), fc.integer({ min: 0, max: 2 * 86_400_000 }), async (request, wait) => {

@@ -13,6 +13,7 @@ import workspaces from '../resources/workspaces/routes.js'
 export default async function portkey (app: FastifyInstance): Promise<void> {
   app.addHook('onRequest', authenticate)
   app.addHook('onRequest', injectFaults(app.faults))
+  app.addHook('onRoute', route => { for (const method of [route.method].flat()) app.faults.serve(method, route.url) })
   await app.register(apiKeys)
   await app.register(workspaces)
   await app.register(workspaceMembers)
