@@ -189,8 +189,8 @@ function optionProblems (options: MockServerOptions): string[] {
 
 const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { authorization: `Bearer ${config.adminToken}` }
 
-// A filter checked as the route checks its query, the route's paging refused with any other name it
-// does not list: list() answers every entry.
+// A filter checked as the route checks its query; the route's paging is refused too, as a name it
+// does not list is, since list() answers every entry.
 function checkedFilter (filter: RequestsFilter): RequestsFilter {
   const unknown = Object.keys(filter).find(name => !(FILTERS as readonly string[]).includes(name))
   if (unknown !== undefined) throw badRequest(validationMessage([{ instancePath: '', schemaPath: '', keyword: 'additionalProperties', params: { additionalProperty: unknown } }], 'querystring'))
