@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { badRequest } from './errors.js'
+import { badRequest, unsupportedMediaType } from './errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,11 +33,12 @@ function nestsDeeperThan (limit: number, text: string): boolean {
   return false
 }
 
-// Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET: an
-// empty body is no body. Anything else is checked for depth, then goes to Fastify's own parser,
-// which refuses prototype poisoning. The size limit is Fastify's bodyLimit, checked before this.
-// Every body is JSON: Fastify's text/plain parser goes, so that a JSON text sent as text/plain
-// (fetch's type for a string body) is a 415 naming the type, not a 400 "must be object".
+// Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET, and
+// `curl -d ''` sends an empty form: an empty body is no body, whatever its type. Anything else is
+// checked for depth, then goes to Fastify's own parser, which refuses prototype poisoning. The size
+// limit is Fastify's bodyLimit, checked before this. Every body is JSON: Fastify's text/plain parser
+// goes, so that a JSON text sent as text/plain (fetch's type for a string body) is a 415 naming the
+// type, not a 400 "must be object".
 export function parseJsonBodies (app: FastifyInstance): void {
   app.removeContentTypeParser('text/plain')
   app.decorateRequest('unparsedBody', null)
@@ -47,6 +48,11 @@ export function parseJsonBodies (app: FastifyInstance): void {
     if (text === '') done(null, undefined)
     else if (nestsDeeperThan(MAX_DEPTH, text)) done(unparsed(request, text, badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`)), undefined)
     else parseJson(request, text, (error, value) => { done(error === null ? null : unparsed(request, text, notJson(text)), value) })
+  })
+  // Every other type, and a body sent with none.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string
+    done(text === '' ? null : unparsed(request, text, unsupportedMediaType(request.headers['content-type'])), undefined)
   })
 }
 

@@ -74,8 +74,6 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
     reply.code(414).send(envelope('AB01', `URI Too Long: a path segment is over the ${MAX_PARAM_LENGTH} characters a path parameter may hold`))
   } else if (error.code === 'FST_ERR_BAD_URL') {
     reply.code(400).send(envelope('AB01', `Invalid path: a %-escape in it is malformed or not UTF-8 (${JSON.stringify(pathOf(request.url))})`))
-  } else if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    reply.code(415).send(envelope('AB01', unsupportedMediaType(request.headers['content-type'])))
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     // The framework's own client errors (bad JSON, body too large): their messages describe the
     // request, never the server, so they are safe to show.
@@ -86,10 +84,10 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
   }
 }
 
-// What was sent, cut short: the header may be as long as Node allows.
-function unsupportedMediaType (type: string | undefined): string {
+/** A body sent as another type than JSON; its type as sent, cut short (the header may be as long as Node allows). */
+export function unsupportedMediaType (type: string | undefined): PortkeyError {
   const sent = type === undefined ? 'it has no Content-Type' : `not ${JSON.stringify(type.slice(0, 100))}`
-  return `Unsupported Media Type: a body must be sent as application/json, ${sent}`
+  return new PortkeyError(415, 'AB01', `Unsupported Media Type: a body must be sent as application/json, ${sent}`)
 }
 
 /** A request's path as a message names it, cut short. */

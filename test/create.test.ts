@@ -175,4 +175,11 @@ t.test('bodies that are not JSON objects', async t => {
   t.equal(none.body.data.errorCode, 'AB01')
   const empty = await call(app, DEV.admin, { ...post, headers: { 'content-type': 'application/json' }, payload: '' })
   t.equal(empty.status, 400)
+  // An empty body is no body whatever its type: `curl -d ''` sends one as a form.
+  for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+    const typed = await call(app, DEV.admin, { ...post, headers: { 'content-type': type }, payload: '' })
+    t.same([typed.status, typed.body.data.message], [400, 'Missing body: a JSON object'], `empty, as ${type}`)
+  }
+  const rotated = await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${SEED.apiKeys.sharedCi}/rotate`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' })
+  t.equal(rotated.status, 200, 'and a route whose body is optional takes it')
 })

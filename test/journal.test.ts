@@ -29,14 +29,16 @@ t.test('the journal: newest first, what was sent and answered, every secret mask
   t.notMatch(text, created.key)
 })
 
-t.test('a body refused as not JSON is kept as its text, and a JSON value that is not an object as {value}, as answers are', async t => {
+t.test('a body refused as not JSON, or not sent as JSON, is kept as its text, and a JSON value that is not an object as {value}, as answers are', async t => {
   const app = await build(t)
   const post = (payload: string) => call(app, DEV.admin, { method: 'POST', url: '/v1/api-keys/organisation/service', headers: { 'content-type': 'application/json' }, payload })
   const deep = `${'['.repeat(70)}${']'.repeat(70)}`
   for (const payload of ['{"name": "ci",}', '[1, 2]', '"ci"', deep, '{"name": "ok", "scopes": []}']) t.equal((await post(payload)).status, payload.startsWith('{"name": "ok"') ? 200 : 400, payload.slice(0, 20))
+  // JSON sent as fetch sends a string without a type: a 415, its text kept as well.
+  t.equal((await call(app, DEV.admin, { method: 'POST', url: '/v1/api-keys/organisation/service', headers: { 'content-type': 'text/plain;charset=UTF-8' }, payload: '{"name": "typed"}' })).status, 415)
   await call(app, DEV.admin, { url: '/v1/api-keys' })
   const bodies = (await journal(app)).body.data.map((entry: { request: { body: unknown } }) => entry.request.body).reverse()
-  t.same(bodies, [{ text: '{"name": "ci",}' }, { value: [1, 2] }, { value: 'ci' }, { text: deep }, { name: 'ok', scopes: [] }, null])
+  t.same(bodies, [{ text: '{"name": "ci",}' }, { value: [1, 2] }, { value: 'ci' }, { text: deep }, { name: 'ok', scopes: [] }, { text: '{"name": "typed"}' }, null])
 })
 
 t.test('each entry names the operation its request reached, whether refused before its route\'s own hook ran or after', async t => {

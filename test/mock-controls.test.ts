@@ -155,6 +155,8 @@ t.test('a control refuses a query parameter or body field it does not list, and 
   t.same(await state(), before, 'the store, faults, snapshots and clock as they were')
 
   t.equal((await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/clean', payload: {} })).status, 200, 'an empty body is taken')
+  const curled = await call(app, undefined, { method: 'POST', url: '/__mock/snapshots/curled', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' })
+  t.equal(curled.status, 200, 'and so is none sent as a form, as `curl -d \'\'` sends it')
   t.equal((await call(app, undefined, { url: '/__mock/health?probe=1' })).status, 200, 'health ignores one')
   t.equal((await call(app, undefined, { url: '/openapi.json?v=2' })).status, 200, 'and so does the document')
   t.equal((await call(app, DEV.admin, { url: '/v1/api-keys?workspaceId=x' })).status, 200, 'and Portkey\'s routes')
