@@ -129,6 +129,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
   // Through the route, so that what is given is checked exactly as over HTTP; refused, it throws what
   // the route answered.
   const throughRoute = async <T>(method: 'POST' | 'DELETE', url: string, payload?: object): Promise<T> => {
+    // After close(), as the other store controls say, where the app would refuse to be started again.
+    app.store.mustBeOpen()
     const response = await app.inject({ method, url, headers: adminHeaders(config), ...(payload ? { payload } : {}) })
     if (response.statusCode !== 200) {
       const { data } = response.json<ErrorResponse>()

@@ -134,7 +134,7 @@ t.test('an organisation removed and a key exhausted without HTTP; refused as the
   t.type(t.throws(() => server.faults.remove(99)), PortkeyError, 'as the controls that need no route throw')
 })
 
-t.test('once closed, the store controls refuse, and a file store stays let go', async t => {
+t.test('once closed, the store controls refuse, those through a route too, and a file store stays let go', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-in-process-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const db = join(dir, 'store.db')
@@ -143,6 +143,15 @@ t.test('once closed, the store controls refuse, and a file store stays let go', 
   await server.close()
   for (const [what, control] of [['reset', () => { server.reset() }], ['restore', () => server.restore('kept')], ['snapshot', () => server.snapshot('later')]] as const) {
     t.throws(control, { message: 'the store is closed, as its server is' }, what)
+  }
+  const admin = server.keys[0].id
+  const routed: [string, () => Promise<unknown>][] = [
+    ['createOrganisation', () => server.createOrganisation()],
+    ['deleteOrganisation', () => server.deleteOrganisation(admin)],
+    ['setApiKeyStatus', () => server.setApiKeyStatus(admin, 'exhausted')],
+  ]
+  for (const [what, control] of routed) {
+    await t.rejects(control, { message: 'the store is closed, as its server is' }, what)
   }
   const next = await started(t, { db })
   t.equal((await get(next, '/api-keys')).status, 200, 'the next server takes the file')

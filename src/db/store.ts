@@ -92,7 +92,7 @@ export class Store {
 
   /** The whole store as one SQLite image, to give back to restore(). */
   image (): Buffer {
-    this.#mustBeOpen()
+    this.mustBeOpen()
     return this.db.serialize()
   }
 
@@ -102,7 +102,7 @@ export class Store {
    */
   restore (image: Buffer): void {
     // Closed, a restore would open the store again: a file's, locked by a server that has stopped.
-    this.#mustBeOpen()
+    this.mustBeOpen()
     if (this.path === ':memory:') {
       const next = openImage(image)
       this.db.close()
@@ -129,7 +129,8 @@ export class Store {
 
   close (): void { this.db.close() }
 
-  #mustBeOpen (): void {
+  /** Throws once the store is closed, as its server is. */
+  mustBeOpen (): void {
     if (!this.db.open) throw new Error('the store is closed, as its server is')
   }
 }
