@@ -41,6 +41,17 @@ export const placeOf = (pointer: string): string =>
   pointer.split('/').slice(1).map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
     .reduce((place, part) => /^\d+$/.test(part) ? `${place}[${part}]` : place ? `${place}.${part}` : part, '')
 
+/**
+ * What an object that refused an unknown field takes, as the refusal ends (` (it takes a, b)`), so
+ * that a misspelt field is met with the right one; nothing where the schema is not at hand.
+ */
+export function takenFields (error: { parentSchema?: unknown }): string {
+  const properties = (error.parentSchema as { properties?: object } | undefined)?.properties
+  if (properties === undefined) return ''
+  const names = Object.keys(properties)
+  return ` (it takes ${names.length === 0 ? 'none' : names.join(', ')})`
+}
+
 /** The validator's first error, naming the field the way the client wrote it; `part` is where it was. */
 export function validationMessage (errors: FastifyError['validation'], part: string | undefined): string {
   const [first] = errors ?? []
@@ -53,7 +64,7 @@ export function validationMessage (errors: FastifyError['validation'], part: str
   const extra = first.params?.additionalProperty as string | undefined
   const field = [placeOf(first.instancePath), missing ?? extra].filter(Boolean).join('.')
   if (missing) return `Missing ${where} ${field}`
-  if (extra) return `Unknown ${where} ${field}`
+  if (extra) return `Unknown ${where} ${field}${takenFields(first as { parentSchema?: unknown })}`
   const allowed = first.params?.allowedValues as unknown[] | undefined
   let detail = first.message
   // A query parameter sent twice arrives as an array of its values.

@@ -195,6 +195,10 @@ const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { autho
 // does not list is, since list() answers every entry.
 function checkedFilter (filter: RequestsFilter): RequestsFilter {
   const unknown = Object.keys(filter).find(name => !(FILTERS as readonly string[]).includes(name))
-  if (unknown !== undefined) throw badRequest(validationMessage([{ instancePath: '', schemaPath: '', keyword: 'additionalProperties', params: { additionalProperty: unknown } }], 'querystring'))
+  if (unknown !== undefined) {
+    const parentSchema = { properties: Object.fromEntries(FILTERS.map(name => [name, {}])) }
+    const error = { instancePath: '', schemaPath: '', keyword: 'additionalProperties', params: { additionalProperty: unknown }, parentSchema }
+    throw badRequest(validationMessage([error], 'querystring'))
+  }
   return checkedInput(listRequests, 'querystring', { ...filter })
 }

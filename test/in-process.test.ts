@@ -248,7 +248,7 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
     ['restoring an empty name', () => server.restore(''), /^Invalid path parameter name/],
     ['removing a rule that is not there', () => server.faults.remove(99), /^No fault rule 99$/],
     ['removing rule 0', () => server.faults.remove(0), /^Invalid path parameter id: must be >= 1/],
-    ['a journal filter the route does not know', () => server.requests.list({ apiKeyId: 'x' } as never), /^Unknown query parameter apiKeyId/],
+    ['a journal filter the route does not know', () => server.requests.list({ apiKeyId: 'x' } as never), /^Unknown query parameter apiKeyId \(it takes method, path, status, api_key_id\)$/],
     ['a journal filter of paging', () => server.requests.list({ page_size: 1 } as never), /^Unknown query parameter page_size/],
     ['a method in lower case', () => server.requests.list({ method: 'get' as 'GET' }), /^Invalid query parameter method: must be equal to one of the allowed values/],
     ['a status beyond HTTP\'s', () => server.requests.list({ status: 1000 }), /^Invalid query parameter status: must be <= 599/],

@@ -132,19 +132,19 @@ t.test('a control refuses a query parameter or body field it does not list, and 
   const kept = await journalled()
   t.ok(kept > 0 && before.faults === 1, 'a journal and a fault to lose')
   const cases: [InjectOptions & { url: string }, string][] = [
-    [{ method: 'DELETE', url: '/__mock/requests?method=GET' }, 'Unknown query parameter method'],
-    [{ url: '/__mock/requests?statuss=500' }, 'Unknown query parameter statuss'],
-    [{ method: 'DELETE', url: '/__mock/faults?id=1' }, 'Unknown query parameter id'],
-    [{ method: 'POST', url: '/__mock/reset?keep=true' }, 'Unknown query parameter keep'],
-    [{ method: 'POST', url: '/__mock/snapshots/clean?overwrite=false' }, 'Unknown query parameter overwrite'],
-    [{ method: 'POST', url: '/__mock/clock?advance_ms=60000', payload: { advance_ms: 60_000 } }, 'Unknown query parameter advance_ms'],
-    [{ url: '/__mock/clock?tz=UTC' }, 'Unknown query parameter tz'],
-    [{ method: 'POST', url: '/__mock/organisations?name=x' }, 'Unknown query parameter name'],
+    [{ method: 'DELETE', url: '/__mock/requests?method=GET' }, 'Unknown query parameter method (it takes none)'],
+    [{ url: '/__mock/requests?statuss=500' }, 'Unknown query parameter statuss (it takes method, path, status, api_key_id, page_size, current_page)'],
+    [{ method: 'DELETE', url: '/__mock/faults?id=1' }, 'Unknown query parameter id (it takes none)'],
+    [{ method: 'POST', url: '/__mock/reset?keep=true' }, 'Unknown query parameter keep (it takes none)'],
+    [{ method: 'POST', url: '/__mock/snapshots/clean?overwrite=false' }, 'Unknown query parameter overwrite (it takes none)'],
+    [{ method: 'POST', url: '/__mock/clock?advance_ms=60000', payload: { advance_ms: 60_000 } }, 'Unknown query parameter advance_ms (it takes none)'],
+    [{ url: '/__mock/clock?tz=UTC' }, 'Unknown query parameter tz (it takes none)'],
+    [{ method: 'POST', url: '/__mock/organisations?name=x' }, 'Unknown query parameter name (it takes none)'],
     // A control that takes no body takes `{}` at most: a field is a wish it would not have granted.
-    [{ method: 'DELETE', url: '/__mock/requests', payload: { method: 'GET' } }, 'Unknown body field method'],
-    [{ method: 'POST', url: '/__mock/reset', payload: { organisation_id: SEED.organisation.id } }, 'Unknown body field organisation_id'],
-    [{ method: 'DELETE', url: '/__mock/faults', payload: { id: 1 } }, 'Unknown body field id'],
-    [{ method: 'POST', url: '/__mock/snapshots/clean', payload: { include: 'keys' } }, 'Unknown body field include'],
+    [{ method: 'DELETE', url: '/__mock/requests', payload: { method: 'GET' } }, 'Unknown body field method (it takes none)'],
+    [{ method: 'POST', url: '/__mock/reset', payload: { organisation_id: SEED.organisation.id } }, 'Unknown body field organisation_id (it takes none)'],
+    [{ method: 'DELETE', url: '/__mock/faults', payload: { id: 1 } }, 'Unknown body field id (it takes none)'],
+    [{ method: 'POST', url: '/__mock/snapshots/clean', payload: { include: 'keys' } }, 'Unknown body field include (it takes none)'],
   ]
   for (const [request, message] of cases) {
     const { status, body } = await call(app, undefined, request)
@@ -165,7 +165,7 @@ t.test('a control refuses a query parameter or body field it does not list, and 
   const held = await journalled()
   const cleared = await fetch(`${base}/__mock/requests?method=GET`, { method: 'DELETE' })
   t.equal(cleared.status, 400, 'over HTTP')
-  t.equal(((await cleared.json()) as { data: { message: string } }).data.message, 'Unknown query parameter method')
+  t.equal(((await cleared.json()) as { data: { message: string } }).data.message, 'Unknown query parameter method (it takes none)')
   t.equal(await journalled(), held, 'the journal kept')
 })
 
