@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { badRequest, envelope, invalidField, notFound } from './errors.js'
+import { matches, segmentsOf } from './path-pattern.js'
 import { seededRandom } from './random.js'
 import type { ErrorResponse, MockFault, MockFaultRule } from './schemas/generated.js'
 
@@ -28,36 +29,14 @@ export const FAULT_HEADER = 'x-portkey-mock-fault'
 
 interface Entry {
   fault: MockFault
-  path: RegExp
+  /** The rule's path pattern, by segment (src/path-pattern.ts). */
+  path: string[]
   /** Whether this match fires; counts and draws as it decides. */
   fires: () => boolean
 }
 
-const withoutPrefix = (path: string): string => path.replace(/^\/v1(?=\/|$)/, '')
-
-// `*` is one path segment, `**` any number; /v1 is optional on both sides, as the routes serve both.
-function pathPattern (pattern: string): RegExp {
-  const body = withoutPrefix(pattern).split(/(\*\*|\*)/).map(part =>
-    part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('')
-  return new RegExp(`^${body}/?$`)
-}
-
-// The non-empty segments of a path (the router ignores doubled and trailing slashes).
-const segmentsOf = (path: string): string[] => withoutPrefix(path).split('/').filter(segment => segment !== '')
-
-/**
- * Whether a pattern's segments can match some path of a route's (`:id` matches any one segment).
- * Generous where a pattern is unusual (`**` inside a segment may span several): it is only ever
- * used to refuse a rule that can never fire.
- */
-function reaches (pattern: readonly string[], route: readonly string[]): boolean {
-  const [first, ...rest] = pattern
-  if (first === undefined) return route.length === 0
-  if (first.includes('**')) return first === '**' ? route.some((_, at) => reaches(rest, route.slice(at))) || reaches(rest, []) : true
-  if (route.length === 0) return false
-  const segment = pathPattern(`/${first}`)
-  return (route[0].startsWith(':') || segment.test(`/${route[0]}`)) && reaches(rest, route.slice(1))
-}
+/** A route's segment that stands for any one (`:id`). */
+const isParameter = (segment: string): boolean => segment.startsWith(':')
 
 export class Faults {
   #entries: Entry[] = []
@@ -78,9 +57,10 @@ export class Faults {
     if (rule.status !== undefined && rule.drop !== undefined) throw invalidField('drop', 'a dropped connection has no status')
     if (rule.retry_after !== undefined && rule.status !== 429 && rule.status !== 503) throw invalidField('retry_after', 'goes with status 429 or 503')
     if (rule.seed !== undefined && rule.probability === undefined) throw invalidField('seed', 'seeds the draws of probability, which is not given')
-    // A rule no request can match is a mistake (`/api_keys`, a /__mock route), not a rule.
     const pattern = segmentsOf(rule.path)
-    if (!this.#routes.some(route => (rule.method === undefined || rule.method === route.method) && reaches(pattern, route.segments))) {
+    if (pattern.some(segment => segment.includes('**') && segment !== '**')) throw invalidField('path', '** stands alone between slashes, for any number of whole segments')
+    // A rule no request can match is a mistake (`/api_keys`, a /__mock route), not a rule.
+    if (!this.#routes.some(route => (rule.method === undefined || rule.method === route.method) && matches(pattern, route.segments, isParameter))) {
       throw invalidField('path', `matches none of Portkey's routes${rule.method === undefined ? '' : ` for ${rule.method}`} (a rule never applies to the stand-in's own)`)
     }
     const fault: MockFault = { id: this.#next++, rule, matched: 0, fired: 0 }
@@ -90,7 +70,7 @@ export class Faults {
       if (draw !== undefined && draw.bytes(4).readUInt32BE() / 2 ** 32 >= rule.probability!) return false
       return true
     }
-    this.#entries.push({ fault, path: pathPattern(rule.path), fires })
+    this.#entries.push({ fault, path: pattern, fires })
     return fault
   }
 
@@ -109,15 +89,15 @@ export class Faults {
 
   /** The first rule that fires for this request, counted; undefined when none does. */
   fire (method: string, path: string, apiKeyId: string | null): MockFault | undefined {
-    // As the router reads it: a doubled slash as one (a client's base URL given with a trailing slash).
-    const served = withoutPrefix(path.replace(/\/{2,}/g, '/')) || '/'
+    // As the router reads it: a doubled slash (a client's base URL given with a trailing slash) as one.
+    const served = segmentsOf(path)
     // Never the stand-in's own routes, though accepting an invite is authenticated as Portkey's are.
-    if (served.startsWith('/__mock/')) return undefined
+    if (served[0] === '__mock') return undefined
     for (const { fault, path: pattern, fires } of this.#entries) {
       const { rule } = fault
       if (rule.method !== undefined && rule.method !== method) continue
       if (rule.api_key_id !== undefined && rule.api_key_id !== apiKeyId) continue
-      if (!pattern.test(served)) continue
+      if (!matches(pattern, served)) continue
       fault.matched++
       if (!fires()) continue
       fault.fired++

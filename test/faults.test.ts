@@ -129,6 +129,36 @@ t.test('a rule is taken when some request could match it, and fires through a do
   t.match((await call(app, undefined, { url: '/__mock/faults' })).body, { data: [{ matched: 1, fired: 1 }] })
 })
 
+t.test('a path pattern is matched segment by segment: globs within one, ** for whole ones, and no pattern can stall the server', async t => {
+  const app = await build(t)
+  const fires = async (path: string, url: string) => {
+    const rule = (await call(app, undefined, addFault({ path, status: 503 }))).body
+    const { status } = await call(app, DEV.admin, { url })
+    await call(app, undefined, { method: 'DELETE', url: `/__mock/faults/${rule.id}` })
+    return status === 503
+  }
+  const key = `/v1/api-keys/${SEED.apiKeys.admin}`
+  const cases: [string, string, boolean][] = [
+    ['/api-keys/c2a7e0b4-*', key, true],
+    ['/api-keys/*-000000000001', key, true],
+    ['/api-keys/*-000000000002', key, false],
+    ['/api-keys/**', '/v1/api-keys', true],
+    ['/**/users', '/v1/admin/users', true],
+    ['/**/users', '/v1/admin/users/invites', false],
+    ['/api-keys/', '/api-keys', true],
+    ['/v1/admin/*', '/admin/workspaces', true],
+  ]
+  for (const [path, url, expected] of cases) t.equal(await fires(path, url), expected, `${path} on ${url}`)
+  const refused = await call(app, undefined, addFault({ path: '/api-**', status: 503 }))
+  t.equal(refused.body.data.message, 'Invalid body field path: ** stands alone between slashes, for any number of whole segments')
+
+  // Globs that a regular expression would try every way of (minutes of the one thread), and a rule
+  // of many **s that matches no route: each answered as soon as any other.
+  t.equal((await call(app, undefined, addFault({ path: `/api-keys/${'a*'.repeat(20)}b`, status: 503 }))).status, 200)
+  t.equal((await call(app, DEV.admin, { url: `/v1/api-keys/${'a'.repeat(60)}` })).status, 400, 'an id of as, checked past the rule')
+  t.equal((await call(app, undefined, addFault({ path: `${'/**'.repeat(300)}/a/b/c/d/e/f/g/h`, status: 503 }))).status, 400)
+})
+
 t.test('workers sharing a server each remove their own rule by id, and leave the others\'', async t => {
   const app = await build(t)
   const mine = (await call(app, undefined, addFault({ path: '/api-keys', status: 503, api_key_id: SEED.apiKeys.admin }))).body
