@@ -86,8 +86,9 @@ export function errorHandler (error: FastifyError, request: FastifyRequest, repl
   } else if (error.code === 'FST_ERR_BAD_URL') {
     reply.code(400).send(envelope('AB01', `Invalid path: a %-escape in it is malformed or not UTF-8 (${JSON.stringify(pathOf(request.url))})`))
   } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-    // The framework's own client errors (bad JSON, body too large): their messages describe the
-    // request, never the server, so they are safe to show.
+    // The framework's own client errors (a body too large, a content length not the body's): their
+    // messages describe the request, never the server, so they are safe to show. Bodies that are not
+    // JSON, or not sent as JSON, are refused in src/body.ts in words of our own.
     reply.code(error.statusCode).send(envelope(CODE_FOR_STATUS[error.statusCode] ?? 'AB01', error.message))
   } else {
     request.log.error({ err: error }, 'unexpected error')
