@@ -126,6 +126,9 @@ t.test('a rule is taken when some request could match it, and fires through a do
   // Accepting an invite is authenticated as Portkey's routes are, but is the stand-in's own.
   const accepted = await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${SEED.invites.dave}/accept` })
   t.equal(accepted.status, 200, 'the invite is accepted, /** notwithstanding')
+  const escaped = await call(app, DEV.admin, { method: 'POST', url: `/%5F%5Fmock/invites/${SEED.invites.dave}/accept` })
+  t.not(escaped.status, 503, 'nor through a path that escapes the route\'s characters')
+  t.equal(escaped.headers['x-portkey-mock-fault'], undefined)
   t.match((await call(app, undefined, { url: '/__mock/faults' })).body, { data: [{ matched: 1, fired: 1 }] })
 })
 
