@@ -18,6 +18,7 @@ export interface JournalFilter {
 }
 
 const REPLACED = '[redacted]'
+const SLASH = 0x2f
 const BEYOND_LATIN1 = /[^\0-\xff]/
 /** The most the journal keeps of what was sent and answered, in bytes as kept (one or two a character). */
 const MAX_BYTES = 8 * 1024 * 1024
@@ -296,8 +297,20 @@ export function keepJournal (app: FastifyInstance, size: number): void {
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
     const at = app.clock.now()
     done(null, payload)
-    if (!request.url.startsWith('/__mock/')) record(journal, at, request, reply, payload, operationOf(request))
+    if (!isOwn(request)) record(journal, at, request, reply, payload, operationOf(request))
   })
+}
+
+/**
+ * Whether a request reached one of the stand-in's own routes: told by its path, or, where the router
+ * reads a path otherwise than as written (`//__mock/requests`, `/%5F%5Fmock/requests`), by the route
+ * it reached, which costs more to read.
+ */
+function isOwn (request: FastifyRequest): boolean {
+  const { url } = request
+  if (url.startsWith('/__mock/')) return true
+  if (url.charCodeAt(1) !== SLASH && !url.includes('%')) return false
+  return request.routeOptions.url?.startsWith('/__mock/') === true
 }
 
 /**

@@ -29,6 +29,18 @@ t.test('the journal: newest first, what was sent and answered, every secret mask
   t.notMatch(text, created.key)
 })
 
+t.test("the stand-in's own routes are not journalled, however their path is written", async t => {
+  const app = await build(t)
+  const url = new URL(await listen(app))
+  // Raw paths, as a client whose base URL ends in a slash, or that escapes a character, sends them.
+  const get = (path: string) => new Promise<number | undefined>((resolve, reject) => {
+    request({ host: url.hostname, port: url.port, path, headers: { 'x-portkey-api-key': DEV.admin } }, response => resolve(response.resume().statusCode))
+      .on('error', reject).end()
+  })
+  for (const path of ['//__mock/clock', '/%5F%5Fmock/clock', '/__mock//clock', '//v1/api-keys', '/v1/api%2Dkeys']) t.equal(await get(path), 200, path)
+  t.same((await journal(app)).body.data.map((entry: { path: string }) => entry.path), ['/v1/api%2Dkeys', '//v1/api-keys'], 'only the requests to Portkey\'s routes')
+})
+
 t.test('a body refused as not JSON, or not sent as JSON, is kept as its text, and a JSON value that is not an object as {value}, as answers are', async t => {
   const app = await build(t)
   const post = (payload: string) => call(app, DEV.admin, { method: 'POST', url: '/v1/api-keys/organisation/service', headers: { 'content-type': 'application/json' }, payload })
