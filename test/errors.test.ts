@@ -23,6 +23,15 @@ t.test('an unsupported method is a 404 in the envelope', async t => {
   }
 })
 
+t.test("a browser's preflight is no route either: no CORS", async t => {
+  const app = await build(t)
+  const preflight = await app.inject({ method: 'OPTIONS', url: '/v1/api-keys', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' } })
+  t.equal(preflight.statusCode, 404)
+  const read = await call(app, DEV.admin, { url: '/v1/api-keys', headers: { origin: 'http://localhost:3000' } })
+  t.equal(read.status, 200)
+  t.same([...Object.keys(preflight.headers), ...Object.keys(read.headers)].filter(name => name.startsWith('access-control-')), [])
+})
+
 // Fastify reads no body on GET, so the body's failure paths are reached with a POST.
 const post = { method: 'POST' as const, url: '/api-keys', headers: { 'content-type': 'application/json' } }
 
