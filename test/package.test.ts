@@ -5,7 +5,7 @@
 // minute.
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -69,6 +69,9 @@ t.test('packed, installed on this Node without an engine warning, started with n
     t.ok(files.includes(needed), `ships ${needed}`)
   }
   t.notOk(files.some(file => /^(src|test|bench|scripts)\/|\.map$|tsbuildinfo|^dist\/(cjs\/)?server\./.test(file)), 'and nothing a user does not need (the bin is the bundle, not dist/server.js)')
+  // A module whose source is gone (renamed, deleted) must not linger in dist/ from an earlier build.
+  const modules = files.flatMap(file => /^dist\/(?:cjs\/)?(.+)\.(?:d\.ts|js)$/.exec(file)?.[1] ?? []).filter(name => name !== 'portkey-mock')
+  t.same(modules.filter(name => !existsSync(join(root, 'src', `${name}.ts`))), [], 'every module shipped is built from a source')
 
   const project = join(dir, 'consumer')
   mkdirSync(project)
