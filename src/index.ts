@@ -16,7 +16,7 @@ export { PortkeyError } from './errors.js'
 export { FixtureError } from './fixtures/error.js'
 export type { ApiKeyObject, ApiKeyType, FixtureOrganisation, JournalEntry, MockApiKeyStatus, MockFault, MockFaultRule, MockSnapshot, MockTenant }
 
-const FILTERS = ['method', 'path', 'status', 'api_key_id'] as const
+const FILTERS = ['method', 'path', 'status', 'api_key_id', 'operation_id'] as const
 /** What `requests.list()` filters by: the query parameters of GET /__mock/requests, but its paging. */
 export type RequestsFilter = Partial<Pick<Static<typeof listRequests.schema.querystring>, typeof FILTERS[number]>>
 
@@ -170,8 +170,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     },
     requests: {
       list: (filter = {}) => {
-        const { method, path, status, api_key_id: apiKeyId } = checkedFilter(filter)
-        return app.journal.list({ method, path, status, apiKeyId })
+        const { method, path, status, api_key_id: apiKeyId, operation_id: operationId } = checkedFilter(filter)
+        return app.journal.list({ method, path, status, apiKeyId, operationId })
       },
       clear: () => { app.journal.clear() },
     },

@@ -15,6 +15,7 @@ export interface JournalFilter {
   path?: string
   status?: number
   apiKeyId?: string
+  operationId?: string
 }
 
 const REPLACED = '[redacted]'
@@ -197,6 +198,7 @@ export class Journal {
       if (filter.method !== undefined && method !== filter.method) continue
       if (filter.path !== undefined && !path.includes(filter.path)) continue
       if (filter.apiKeyId !== undefined && apiKeyId !== filter.apiKeyId) continue
+      if (filter.operationId !== undefined && operationId !== filter.operationId) continue
       found.push({
         id,
         at: formatInstant(at),

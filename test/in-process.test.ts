@@ -90,6 +90,8 @@ t.test('a fault fires exactly N times, the SDK raises its error class, and the j
   const adminId = server.keys.find(key => key.key === admin)!.id
   t.same(server.requests.list({ api_key_id: adminId, status: 429 }).map(entry => entry.id), sent.slice(1).map(entry => entry.id), 'filtered as the route filters')
   t.same(server.requests.list({ api_key_id: server.keys.find(key => key.key !== admin)!.id }), [], 'no other caller')
+  t.same(server.requests.list({ operation_id: 'listApiKeys' }), sent, 'by the operation reached')
+  t.same(server.requests.list({ operation_id: 'retrieveApiKey' }), [])
   t.notOk(JSON.stringify(sent).includes(admin), 'no secret in the journal')
   const other = server.faults.add({ path: '/configs', status: 500 })
   t.match(server.faults.remove(fault.id), { id: fault.id, matched: 3, fired: 2 }, 'removed, as it stood')
@@ -248,11 +250,12 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
     ['restoring an empty name', () => server.restore(''), /^Invalid path parameter name/],
     ['removing a rule that is not there', () => server.faults.remove(99), /^No fault rule 99$/],
     ['removing rule 0', () => server.faults.remove(0), /^Invalid path parameter id: must be >= 1/],
-    ['a journal filter the route does not know', () => server.requests.list({ apiKeyId: 'x' } as never), /^Unknown query parameter apiKeyId \(it takes method, path, status, api_key_id\)$/],
+    ['a journal filter the route does not know', () => server.requests.list({ apiKeyId: 'x' } as never), /^Unknown query parameter apiKeyId \(it takes method, path, status, api_key_id, operation_id\)$/],
     ['a journal filter of paging', () => server.requests.list({ page_size: 1 } as never), /^Unknown query parameter page_size/],
     ['a method in lower case', () => server.requests.list({ method: 'get' as 'GET' }), /^Invalid query parameter method: must be equal to one of the allowed values/],
     ['a status beyond HTTP\'s', () => server.requests.list({ status: 1000 }), /^Invalid query parameter status: must be <= 599/],
     ['a key id that is no uuid', () => server.requests.list({ api_key_id: 'key-1' }), /^Invalid query parameter api_key_id: must match format "uuid"/],
+    ['an operation that is not Portkey\'s', () => server.requests.list({ operation_id: 'listKeys' as 'listApiKeys' }), /^Invalid query parameter operation_id: "listKeys" is not one of the values the contract allows$/],
   ]
   for (const [what, control, message] of refusals) t.throws(control, message, what)
 

@@ -133,7 +133,7 @@ t.test('a control refuses a query parameter or body field it does not list, and 
   t.ok(kept > 0 && before.faults === 1, 'a journal and a fault to lose')
   const cases: [InjectOptions & { url: string }, string][] = [
     [{ method: 'DELETE', url: '/__mock/requests?method=GET' }, 'Unknown query parameter method (it takes none)'],
-    [{ url: '/__mock/requests?statuss=500' }, 'Unknown query parameter statuss (it takes method, path, status, api_key_id, page_size, current_page)'],
+    [{ url: '/__mock/requests?statuss=500' }, 'Unknown query parameter statuss (it takes method, path, status, api_key_id, operation_id, page_size, current_page)'],
     [{ method: 'DELETE', url: '/__mock/faults?id=1' }, 'Unknown query parameter id (it takes none)'],
     [{ method: 'POST', url: '/__mock/reset?keep=true' }, 'Unknown query parameter keep (it takes none)'],
     [{ method: 'POST', url: '/__mock/snapshots/clean?overwrite=false' }, 'Unknown query parameter overwrite (it takes none)'],

@@ -57,6 +57,16 @@ t.test('the server has exactly the routes the document describes, at each of its
   t.same(served.sort(), described.sort())
 })
 
+t.test("the journal's operation filter takes exactly Portkey's operations, the ones it journals", async t => {
+  type Operation = { operationId: string, tags?: string[], parameters?: { name: string, schema?: { enum?: string[] } }[] }
+  const doc = parse(source) as { paths: Record<string, Record<string, Operation>> }
+  const operations = Object.values(doc.paths).flatMap(item => Object.values(item).filter(op => typeof op === 'object' && 'operationId' in op))
+  const portkey = operations.filter(op => !(op.tags ?? []).includes('Mock')).map(op => op.operationId)
+  const filter = operations.find(op => op.operationId === 'listRequests')!.parameters!.find(parameter => parameter.name === 'operation_id')!
+  t.ok(portkey.length > 30)
+  t.same([...filter.schema!.enum!].sort(), portkey.sort())
+})
+
 t.test('the generator keeps what validation needs and refuses what it cannot translate', async t => {
   const doc = (schemas: string) => `openapi: 3.0.3
 info: { title: t, version: '1' }

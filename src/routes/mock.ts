@@ -23,7 +23,7 @@ export default async function mock (app: FastifyInstance): Promise<void> {
   })
 
   serve(app, listRequests, 'public', ({ query }) => {
-    const found = app.journal.list({ method: query.method, path: query.path, status: query.status, apiKeyId: query.api_key_id })
+    const found = app.journal.list({ method: query.method, path: query.path, status: query.status, apiKeyId: query.api_key_id, operationId: query.operation_id })
     const { limit, offset } = pageOf(query.page_size, query.current_page)
     return listEnvelope(found.length, found.slice(offset, offset + limit))
   })

@@ -2632,6 +2632,7 @@ export const listRequests = {
       path: TOptional<TString>,
       status: TOptional<TInteger>,
       api_key_id: TOptional<TString>,
+      operation_id: TOptional<TUnsafe<'listApiKeys' | 'retrieveApiKey' | 'createApiKey' | 'updateApiKey' | 'deleteApiKey' | 'rotateApiKey' | 'listWorkspaces' | 'retrieveWorkspace' | 'createWorkspace' | 'updateWorkspace' | 'deleteWorkspace' | 'listWorkspaceMembers' | 'retrieveWorkspaceMember' | 'addWorkspaceMembers' | 'updateWorkspaceMember' | 'removeWorkspaceMember' | 'listUsers' | 'retrieveUser' | 'updateUser' | 'deleteUser' | 'listInvites' | 'retrieveInvite' | 'createInvite' | 'deleteInvite' | 'resendInvite' | 'listConfigs' | 'retrieveConfig' | 'createConfig' | 'updateConfig' | 'deleteConfig' | 'listConfigVersions'>>,
       page_size: typeof PageSizeParameter,
       current_page: typeof CurrentPageParameter,
     }>>({
@@ -2641,6 +2642,7 @@ export const listRequests = {
         path: { type: 'string', minLength: 1, maxLength: 1000 },
         status: { type: 'integer', minimum: 100, maximum: 599 },
         api_key_id: { type: 'string', format: 'uuid' },
+        operation_id: { type: 'string', enum: ['listApiKeys', 'retrieveApiKey', 'createApiKey', 'updateApiKey', 'deleteApiKey', 'rotateApiKey', 'listWorkspaces', 'retrieveWorkspace', 'createWorkspace', 'updateWorkspace', 'deleteWorkspace', 'listWorkspaceMembers', 'retrieveWorkspaceMember', 'addWorkspaceMembers', 'updateWorkspaceMember', 'removeWorkspaceMember', 'listUsers', 'retrieveUser', 'updateUser', 'deleteUser', 'listInvites', 'retrieveInvite', 'createInvite', 'deleteInvite', 'resendInvite', 'listConfigs', 'retrieveConfig', 'createConfig', 'updateConfig', 'deleteConfig', 'listConfigVersions'] },
         page_size: PageSizeParameter,
         current_page: CurrentPageParameter,
       },
