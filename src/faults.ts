@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { badRequest, envelope, invalidField, notFound } from './errors.js'
 import { matches, segmentsOf } from './path-pattern.js'
+import { isOwnRoute } from './platform/serve.js'
 import { seededRandom } from './random.js'
 import type { ErrorResponse, MockFault, MockFaultRule } from './schemas/generated.js'
 
@@ -46,7 +47,7 @@ export class Faults {
 
   /** A route the rules apply to (`/v1/api-keys/:id`), as the router registers it; none of /__mock. */
   serve (method: string, url: string): void {
-    if (!url.startsWith('/__mock/')) this.#routes.push({ method, segments: segmentsOf(url) })
+    if (!isOwnRoute(url)) this.#routes.push({ method, segments: segmentsOf(url) })
   }
 
   /** A rule as POST /__mock/faults takes it, its shape checked already; refused when its fields disagree. */
@@ -113,7 +114,7 @@ export function injectFaults (faults: Faults) {
     if (faults.empty) return done()
     // Never the stand-in's own routes, though accepting an invite is authenticated as Portkey's are:
     // told by the route it reached, which an escape in the path (`/%5F_mock/...`) cannot disguise.
-    if (request.routeOptions.url?.startsWith('/__mock/') === true) return done()
+    if (isOwnRoute(request.routeOptions.url)) return done()
     const fault = faults.fire(request.method, request.url.split('?', 1)[0], request.caller?.apiKeyId ?? null)
     if (fault === undefined) return done()
     apply(fault, request, reply).then(answered => { if (!answered) done() }, done)

@@ -3,6 +3,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { badRequest, envelope, pathOf, unauthorised } from './errors.js'
+import { isOwnRoute } from './platform/serve.js'
 import type { ErrorResponse } from './schemas/generated.js'
 import { hashSecret } from './secrets.js'
 
@@ -120,8 +121,8 @@ export function requireAdminToken (app: FastifyInstance, token: string): void {
   const expected = hashSecret(token)
   app.addHook('onRequest', async request => {
     // The route that matched, not the raw URL, which an encoding could disguise.
-    const route = request.routeOptions.url ?? ''
-    if (!route.startsWith('/__mock/') || route === '/__mock/health') return
+    const route = request.routeOptions.url
+    if (!isOwnRoute(route) || route === '/__mock/health') return
     const credentials = /^bearer +(.*)$/i.exec(String(request.headers.authorization ?? ''))
     if (credentials === null || !timingSafeEqual(hashSecret(credentials[1]), expected)) {
       throw unauthorised('Unauthorised Request: /__mock routes need the admin token as a bearer token')

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isOwnRoute } from './platform/serve.js'
 import type { JournalEntry } from './schemas/generated.js'
 import { maskSecret } from './secrets.js'
 import { formatInstant } from './time.js'
@@ -310,9 +311,9 @@ export function keepJournal (app: FastifyInstance, size: number): void {
  */
 function isOwn (request: FastifyRequest): boolean {
   const { url } = request
-  if (url.startsWith('/__mock/')) return true
+  if (isOwnRoute(url)) return true
   if (url.charCodeAt(1) !== SLASH && !url.includes('%')) return false
-  return request.routeOptions.url?.startsWith('/__mock/') === true
+  return isOwnRoute(request.routeOptions.url)
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifySchemaCompiler } from 'fastify'
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import { badRequest, validationMessage } from './errors.js'
+import { isOwnRoute } from './platform/serve.js'
 import { OptionalKind } from './schemas/generated.js'
 import { parseInstant } from './time.js'
 
@@ -73,7 +74,7 @@ function compile (flavour: Flavour, schema: object): ValidateFunction {
 }
 
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
-  const own = url.startsWith('/__mock/')
+  const own = isOwnRoute(url)
   const flavour: Flavour = httpPart === 'body' ? (own ? 'exact' : 'strict') : (own ? 'exactCoercing' : 'coercing')
   const mayBeAbsent = (schema as Record<symbol, unknown>)[OptionalKind] === 'Optional'
   const numbers = mayHoldNumbers(httpPart, schema)

@@ -12,6 +12,9 @@ declare module 'fastify' {
   }
 }
 
+/** Whether a route, by the url it is registered at, is one of the stand-in's own (/__mock), not Portkey's. */
+export const isOwnRoute = (url: string | undefined): boolean => url?.startsWith('/__mock/') === true
+
 /** An operation of openapi/openapi.yaml as src/schemas/generated.ts describes it. */
 export interface Operation<S extends FastifySchema> {
   method: HTTPMethods
