@@ -144,15 +144,14 @@ t.test('bounded by the bytes it keeps too: a few large answers push the oldest o
 })
 
 t.test('cleared, it forgets every entry, those still held back to be written with the rest', async t => {
-  const journal = new Journal(100)
-  const entry = (n: number) => ({ at: n, method: 'GET', url: `/x?n=${n}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body: null, answer: '{}', answerBytes: 2 })
+  const app = await build(t)
   for (const count of [3, 40]) {
-    for (let n = 1; n <= count; n++) journal.record(entry(n))
-    journal.clear()
-    t.same(journal.list({}), [], `${count} recorded, then cleared`)
+    for (let n = 1; n <= count; n++) await call(app, DEV.admin, { url: `/v1/api-keys?page_size=${n}` })
+    t.equal((await call(app, undefined, { method: 'DELETE', url: '/__mock/requests' })).status, 200)
+    t.same((await journal(app)).body.data, [], `${count} answered, then cleared`)
   }
-  journal.record(entry(7))
-  t.same(journal.list({}).map(e => e.query), ['n=7'], 'and keeps what comes after')
+  await call(app, DEV.admin, { url: '/v1/api-keys?page_size=7' })
+  t.same((await journal(app)).body.data.map((entry: { query: string }) => entry.query), ['page_size=7'], 'and keeps what comes after')
 })
 
 t.test('kept as sent: text beyond ASCII, in the body, headers and answer, reads back the same', async t => {
