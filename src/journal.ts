@@ -324,11 +324,11 @@ export function keepJournal (app: FastifyInstance, size: number): void {
   app.decorate('journal', journal)
   if (size === 0) return
   // One callback hook, when the answer is ready to go: an async hook costs a promise a request, and a
-  // second hook (onResponse) a second pass through the hook runner. The entry is written once the
-  // answer has been handed on (done() writes it to the socket before it returns): copied before, it
-  // left that write slower, and a read 2-4% slower (two apps of one process, two runs). So its duration
-  // includes the write. A client cannot see the answer before the entry is kept: it reads it on a
-  // later turn of the event loop.
+  // second hook (onResponse) a second pass through the hook runner. The request is held once the
+  // answer has been handed on (done() writes it to the socket before it returns): entries copied
+  // before left that write slower, and a read 2-4% slower (two apps of one process, two runs). So its
+  // duration includes the write. A client cannot see the answer before the request is held: it reads
+  // it on a later turn of the event loop, and a list writes what is held first.
   app.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
     const at = app.clock.now()
     done(null, payload)
