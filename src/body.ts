@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { badRequest, unsupportedMediaType } from './errors.js'
+import { badRequest, unsupportedEncoding, unsupportedMediaType } from './errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -10,6 +10,7 @@ declare module 'fastify' {
 
 /** The deepest nesting of objects and arrays a JSON body may have; Portkey's bodies need a few levels. */
 const MAX_DEPTH = 64
+const IDENTITY = /^\s*identity\s*$/i
 
 // Whether a JSON text nests deeper than `limit`, read in one pass over its characters (brackets in
 // strings do not count). It runs before the text is parsed, so no later walk over the value, ours
@@ -46,8 +47,8 @@ export function parseJsonBodies (app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string
     if (text === '') done(null, undefined)
-    else if (nestsDeeperThan(MAX_DEPTH, text)) done(unparsed(request, text, badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`)), undefined)
-    else parseJson(request, text, (error, value) => { done(error === null ? null : unparsed(request, text, notJson(text)), value) })
+    else if (nestsDeeperThan(MAX_DEPTH, text)) done(unparsed(request, text, compressed(request) ?? badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`)), undefined)
+    else parseJson(request, text, (error, value) => { done(error === null ? null : unparsed(request, text, compressed(request) ?? notJson(text)), value) })
   })
   // Every other type, and a body sent with none.
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
@@ -60,6 +61,14 @@ export function parseJsonBodies (app: FastifyInstance): void {
 function unparsed (request: FastifyRequest, text: string, refusal: Error): Error {
   request.unparsedBody = { text }
   return refusal
+}
+
+// A JSON body refused because it was sent compressed, named as such: Fastify reads a body as it came,
+// and its compressed bytes quoted back as "not JSON" would hide why. A body that parses is taken
+// whatever its Content-Encoding says, as by a server that ignores the header.
+function compressed (request: FastifyRequest): Error | null {
+  const coding = request.headers['content-encoding']
+  return coding === undefined || IDENTITY.test(coding) ? null : unsupportedEncoding(coding)
 }
 
 // Fastify's refusal says only that the body is not JSON: JSON.parse says where, and a text it takes

@@ -102,6 +102,10 @@ export function unsupportedMediaType (type: string | undefined): PortkeyError {
   return new PortkeyError(415, 'AB01', `Unsupported Media Type: a body must be sent as application/json, ${sent}`)
 }
 
+export function unsupportedEncoding (coding: string): PortkeyError {
+  return new PortkeyError(415, 'AB01', `Unsupported Media Type: a body must be sent uncompressed, not with Content-Encoding ${JSON.stringify(coding.slice(0, 100))}`)
+}
+
 /** A request's path as a message names it, cut short. */
 export const pathOf = (url: string): string => url.split('?', 1)[0].slice(0, 200)
 

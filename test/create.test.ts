@@ -1,5 +1,6 @@
+import { gzipSync } from 'node:zlib'
 import t from 'tap'
-import { addKey, build, call, DEV, SEED, TestClock } from './helper.js'
+import { addKey, build, call, DEV, SEED, storeContents, TestClock } from './helper.js'
 
 const create = (path: string, payload: unknown) => ({ method: 'POST' as const, url: `/v1/api-keys/${path}`, payload: payload as object })
 const WS_SCOPES = ['workspace_service_api_keys.list', 'workspace_service_api_keys.read']
@@ -182,4 +183,20 @@ t.test('bodies that are not JSON objects', async t => {
   }
   const rotated = await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${SEED.apiKeys.sharedCi}/rotate`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' })
   t.equal(rotated.status, 200, 'and a route whose body is optional takes it')
+})
+
+t.test('a JSON body sent compressed is a 415 naming its coding; one that parses is taken whatever Content-Encoding says', async t => {
+  const app = await build(t)
+  const before = storeContents(app)
+  const body = JSON.stringify({ name: 'x', scopes: [] })
+  const sent = (coding: string, payload: string | Buffer) => call(app, DEV.admin, { ...create('organisation/service', {}), headers: { 'content-type': 'application/json', 'content-encoding': coding }, payload })
+  const gzipped = await sent('gzip', gzipSync(body))
+  t.same([gzipped.status, gzipped.body.data], [415, { errorCode: 'AB01', message: 'Unsupported Media Type: a body must be sent uncompressed, not with Content-Encoding "gzip"' }])
+  // Compressed bytes that happen to open many brackets are named for their coding too.
+  const bracketed = await sent('br', '['.repeat(100))
+  t.same([bracketed.status, bracketed.body.data.message], [415, 'Unsupported Media Type: a body must be sent uncompressed, not with Content-Encoding "br"'])
+  t.equal(storeContents(app), before, 'nothing is created')
+  t.equal((await sent('utf-8', body)).status, 200, 'a body that parses is taken')
+  const identity = await sent(' Identity ', '{"name":')
+  t.same([identity.status, identity.body.data.message.startsWith('Invalid body: not JSON: ')], [400, true], 'identity is no coding')
 })

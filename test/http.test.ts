@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import { connect } from 'node:net'
+import { gzipSync } from 'node:zlib'
 import t, { type Test } from 'tap'
 import { build, DEV, listen } from './helper.js'
 
@@ -40,6 +41,17 @@ t.test('HTTP/1.1 without Host is a 400 in the envelope; HTTP/1.0 needs none', as
   enveloped(t, await raw(base, `GET /api-keys HTTP/1.1\r\nx-portkey-api-key: ${DEV.admin}\r\n\r\n`), 400, 'AB01', /Missing Host header/)
   enveloped(t, await raw(base, `GET /__mock/health HTTP/1.1\r\n${many}\r\nHost: x\r\n\r\n`), 400, 'AB01', /Missing Host header/)
   t.equal((await raw(base, 'GET /__mock/health HTTP/1.0\r\n\r\n')).status, 200)
+})
+
+t.test('a gzipped JSON body is a 415 naming its coding', async t => {
+  const base = await listen(await build(t))
+  const answer = await fetch(`${base}/v1/api-keys/organisation/service`, {
+    method: 'POST',
+    headers: { 'x-portkey-api-key': DEV.admin, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    body: gzipSync(JSON.stringify({ name: 'x', scopes: [] })),
+  })
+  t.equal(answer.status, 415)
+  t.same(await answer.json(), { success: false, data: { message: 'Unsupported Media Type: a body must be sent uncompressed, not with Content-Encoding "gzip"', errorCode: 'AB01' } })
 })
 
 t.test('an Expect other than 100-continue is a 417 in the envelope', async t => {
