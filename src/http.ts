@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto'
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
+import { maxHeaderSize, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ConnectionError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { badRequest, envelope, pathOf, unauthorised } from './errors.js'
@@ -79,7 +79,8 @@ export function clientErrorHandler (this: FastifyInstance, error: ConnectionErro
   }
   const [status, message] = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
     ? [408, 'Request timed out']
-    : error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request headers too large'] : [400, 'Malformed HTTP request']
+    // Node's limit counts the request line with the headers, so a long query string reaches it too.
+    : error.code === 'HPE_HEADER_OVERFLOW' ? [431, `Request headers too large: the request line (path and query) and headers may take ${maxHeaderSize} bytes`] : [400, 'Malformed HTTP request']
   // A HEAD's answer has no body, even when the request was too large to be read in full.
   const packet: unknown = error.rawPacket
   const isHead = Buffer.isBuffer(packet) && packet.subarray(0, 5).toString('latin1') === 'HEAD '
