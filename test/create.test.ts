@@ -110,6 +110,8 @@ t.test('bad creates are a 400 naming what is wrong', async t => {
     ['organisation/service', { name: 'x', scopes: [], usage_limits: { credit_limit: 0 } }, /usage_limits.credit_limit/],
     ['organisation/service', { name: 'x', scopes: [], alert_emails: ['not-an-email'] }, /alert_emails\[0\]/],
     ['organisation/service', { name: 'x', scopes: [], expires_at: '2026-03-10T11:59:59Z' }, /expires_at: must be in the future/],
+    // Now itself is not the future: such a key would be expired as it was made.
+    ['organisation/service', { name: 'x', scopes: [], expires_at: '2026-03-10T12:00:00.000Z' }, /expires_at: must be in the future/],
     ['organisation/service', { name: 'x', scopes: [], expires_at: 'tomorrow' }, /body field expires_at/],
     ['organisation/service', { name: 'x', scopes: [], defaults: { metadata: { n: 1 } } }, /defaults.metadata.n/],
     ['organisation/service', { name: 'x', scopes: [], defaults: { metadata: { 'team/owner~1': 1 } } }, /^Invalid body field defaults\.metadata\.team\/owner~1: must be string$/],

@@ -49,6 +49,10 @@ t.test('bad clock changes are a 400 naming what is wrong, and change nothing', a
   t.equal(past.status, 400)
   t.match(past.body.data.message, /advance_ms: the clock would pass 9999-12-31T23:59:59.999Z/)
   t.equal((await call(app, undefined, { url: '/__mock/clock' })).body.now, '9999-12-31T00:00:00.000Z')
+  // The last instant itself can be reached, and not a millisecond past it.
+  const toLast = 24 * HOUR - 1
+  t.equal((await call(app, undefined, setClock({ advance_ms: toLast + 1 }))).status, 400, 'a millisecond past the last instant')
+  t.equal((await call(app, undefined, setClock({ advance_ms: toLast }))).body.now, '9999-12-31T23:59:59.999Z', 'the last instant')
 })
 
 t.test('moving the clock past expires_at expires a key and refuses its secret', async t => {
