@@ -70,7 +70,7 @@ export interface MockServer {
   reset(): void
   snapshot(name: string): MockSnapshot
   restore(name: string): MockSnapshot
-  /** Newest first. */
+  /** The most recently taken first. */
   listSnapshots(): MockSnapshot[]
   /** A snapshot dropped, and the memory it held with it. */
   deleteSnapshot(name: string): void

@@ -12,6 +12,8 @@ export class Snapshots {
 
   take (name: string): MockSnapshot {
     const snapshot = { image: this.store.image(), at: this.clock.now() }
+    // Taken again, a name moves to the end: the map's order is the order of taking.
+    this.#taken.delete(name)
     this.#taken.set(name, snapshot)
     return describe(name, snapshot)
   }
@@ -23,9 +25,12 @@ export class Snapshots {
     return describe(name, snapshot)
   }
 
-  /** Newest first. */
+  /**
+   * The most recently taken first. Not by created_at: a frozen clock gives snapshots the same one,
+   * and a clock set back gives a later one an earlier one.
+   */
   list (): MockSnapshot[] {
-    return [...this.#taken].sort(([, a], [, b]) => b.at - a.at).map(([name, snapshot]) => describe(name, snapshot))
+    return [...this.#taken].reverse().map(([name, snapshot]) => describe(name, snapshot))
   }
 
   delete (name: string): void {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
-import { answersOf, build, call, DEV, listen, SEED, sdk } from './helper.js'
+import { answersOf, build, call, DEV, listen, SEED, sdk, TestClock } from './helper.js'
 
 const post = (url: string, payload?: object) => ({ method: 'POST' as const, url, ...(payload ? { payload } : {}) })
 
@@ -33,7 +33,7 @@ t.test('snapshots: take, change, restore gives the same answers byte for byte; l
 
   await call(app, undefined, post('/__mock/snapshots/second'))
   const listed = (await call(app, undefined, { url: '/__mock/snapshots' })).body
-  t.same(listed.data.map((s: { name: string }) => s.name).sort(), ['after-churn', 'second'])
+  t.same(listed.data.map((s: { name: string }) => s.name), ['second', 'after-churn'])
   t.equal(listed.total, 2)
   t.equal((await call(app, undefined, { method: 'DELETE', url: '/__mock/snapshots/second' })).status, 200)
   const gone = await call(app, undefined, post('/__mock/snapshots/second/restore'))
@@ -43,6 +43,21 @@ t.test('snapshots: take, change, restore gives the same answers byte for byte; l
   const bad = await call(app, undefined, post('/__mock/snapshots/no%20spaces'))
   t.equal(bad.status, 400)
   t.match(bad.body.data.message, /path parameter name/)
+})
+
+t.test('snapshots list the most recently taken first, whatever the clock says', async t => {
+  const clock = new TestClock(Date.parse('2030-01-01T00:00:00.000Z'))
+  const app = await build(t, { clock })
+  const names = async () => (await call(app, undefined, { url: '/__mock/snapshots' })).body.data.map((s: { name: string }) => s.name)
+  for (const name of ['a', 'b', 'c']) await call(app, undefined, post(`/__mock/snapshots/${name}`))
+  t.same(await names(), ['c', 'b', 'a'], 'taken at one instant of a frozen clock')
+  await call(app, undefined, post('/__mock/snapshots/a'))
+  t.same(await names(), ['a', 'c', 'b'], 'one taken again is the newest')
+  clock.ms -= 3_600_000
+  await call(app, undefined, post('/__mock/snapshots/d'))
+  const listed = (await call(app, undefined, { url: '/__mock/snapshots' })).body.data
+  t.same(listed.map((s: { name: string }) => s.name), ['d', 'a', 'c', 'b'], 'and one taken after the clock was set back')
+  t.equal(listed[0].created_at, '2029-12-31T23:00:00.000Z', 'which says when by the clock')
 })
 
 t.test('snapshots and reset on a file store: the file holds what was restored, across a restart', async t => {
