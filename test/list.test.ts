@@ -135,6 +135,30 @@ t.test('a workspace-user key may not list keys', async t => {
   t.equal(body.data.errorCode, 'AB03')
 })
 
+t.test('a workspace-user key may not manage keys, even holding every API-key scope it can be granted', async t => {
+  const app = await build(t)
+  const scopes = ['workspace_service', 'workspace_user'].flatMap(type => ['list', 'read', 'create', 'update', 'delete', 'rotate'].map(action => `${type}_api_keys.${action}`))
+  const made = await call(app, DEV.admin, {
+    method: 'POST',
+    url: '/api-keys/workspace/user',
+    payload: { name: 'holds them all', scopes, workspace_id: SEED.workspaces.shared.id, user_id: SEED.users.bob.id },
+  })
+  t.equal(made.status, 200, 'such a key can be made')
+  const own = `/api-keys/${made.body.id}`
+  for (const [what, request] of [
+    ['list', { url: '/api-keys' }],
+    ['read its own', { url: own }],
+    ['create', { method: 'POST', url: '/api-keys/workspace/user', payload: { name: 'x', scopes: [], workspace_id: SEED.workspaces.shared.id, user_id: SEED.users.bob.id } }],
+    ['update its own', { method: 'PUT', url: own, payload: { name: 'renamed' } }],
+    ['rotate its own', { method: 'POST', url: `${own}/rotate` }],
+    ['delete its own', { method: 'DELETE', url: own }],
+  ] as const) {
+    const { status, body } = await call(app, made.body.key, request)
+    t.equal(status, 403, what)
+    t.equal(body.data?.errorCode, 'AB03')
+  }
+})
+
 t.test('a list shows only the key types the caller holds the list scope for', async t => {
   const app = await build(t)
   const { secret: usersOnly } = addKey(app, { type: 'organisation-service', scopes: ['workspace_user_api_keys.list'] })
