@@ -37,10 +37,12 @@ export function assertScope (caller: Caller, type: ApiKeyType, ...actions: Actio
   if (!actions.some(action => caller.scopes.has(scope(type, action)))) throw forbidden()
 }
 
-/** The key types a list shows this caller: those it holds `list` for and could see at all. */
+/**
+ * The key types a list shows this caller: those it holds `list` for. Never organisation keys to a
+ * workspace key, which can hold no organisation scope (src/platform/access.ts, mayHold).
+ */
 export function listableTypes (caller: Caller): ApiKeyType[] {
-  const types = API_KEY_TYPES.filter(type =>
-    caller.scopes.has(scope(type, 'list')) && (caller.workspaceId === null || type !== 'organisation-service'))
+  const types = API_KEY_TYPES.filter(type => caller.scopes.has(scope(type, 'list')))
   if (types.length === 0) throw forbidden()
   return types
 }
