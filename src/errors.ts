@@ -20,6 +20,9 @@ export const forbidden = (detail?: string) =>
 export const notFound = (message: string) => new PortkeyError(404, 'AB08', message)
 export const conflict = (message: string) => new PortkeyError(409, 'AB07', message)
 
+/** A count in words: `1 API key`, `2 API keys`. */
+export const counted = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`
+
 /** A 400 that names the field, as the validator's own refusals do. */
 export const invalidField = (field: string, problem: string, where = 'body field') => badRequest(`Invalid ${where} ${field}: ${problem}`)
 export const missingField = (field: string, where = 'body field') => badRequest(`Missing ${where} ${field}`)

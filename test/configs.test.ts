@@ -81,6 +81,14 @@ t.test('an API key\'s defaults.config_id names a config its workspace can use; a
   const inUse = await call(app, DEV.admin, { method: 'DELETE', url: `/configs/${SEED.configs.research.slug}` })
   t.equal(inUse.status, 409)
   t.match(inUse.body.data.message, /default config of 2 API keys/)
+
+  // Named by one key alone, a config is in use just the same.
+  const config = (await call(app, DEV.admin, { method: 'POST', url: '/configs', payload: { name: 'one', config: {}, workspace_id: research.id } })).body
+  t.equal((await key(research.id, config.slug)).status, 200)
+  const named = await call(app, DEV.admin, { method: 'DELETE', url: `/configs/${config.slug}` })
+  t.equal(named.status, 409)
+  t.equal(named.body.data.message, `Config ${config.slug} is the default config of 1 API key; change its defaults first`)
+  t.equal((await call(app, DEV.admin, { url: `/configs/${config.slug}` })).status, 200, 'and it is still there')
 })
 
 t.test('a workspace\'s configs are dependents: deleting it needs force_delete, which takes them along', async t => {

@@ -162,8 +162,9 @@ t.test('delete: the default workspace never; dependents only with force_delete, 
     await count(`/configs?workspace_id=${research.id}`),
     await count(`/admin/workspaces/${research.id}/users`),
   ]
-  t.equal(busy.body.data.message, `Unable to delete: workspace ${research.slug} still has ${keys} API keys, ${configs} configs and ${members} members. ` +
-    'Remove them first, or send force_delete: true to delete them with it', 'the message counts what the lists hold')
+  t.same([keys, configs, members], [5, 1, 2], 'what the lists hold')
+  t.equal(busy.body.data.message, `Unable to delete: workspace ${research.slug} still has 5 API keys, 1 config and 2 members. ` +
+    'Remove them first, or send force_delete: true to delete them with it', 'the message counts each, in the singular for one')
   t.equal((await del(research.id, { name: 'Not research', force_delete: true })).status, 400, 'a name that is not the workspace\'s')
   t.equal((await call(app, created.key, { url: '/api-keys' })).status, 403, 'the key still authenticates before')
 

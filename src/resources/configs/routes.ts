@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { conflict, missingField } from '../../errors.js'
+import { conflict, counted, missingField } from '../../errors.js'
 import { holds, visibleOr404, workspaceFor } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import { listEnvelope, pageOf } from '../../platform/paging.js'
@@ -63,7 +63,7 @@ export default async function configs (app: FastifyInstance): Promise<void> {
   serve(app, deleteConfig, holds('configs.delete'), ({ caller, params }) => {
     const config = visibleConfig(caller, params.slug)
     const users = store.apiKeys.countNamingConfig(config.organisation_id, config.slug, config.id)
-    if (users > 0) throw conflict(`Config ${config.slug} is the default config of ${users} API keys; change their defaults first`)
+    if (users > 0) throw conflict(`Config ${config.slug} is the default config of ${counted(users, 'API key')}; change ${users === 1 ? 'its' : 'their'} defaults first`)
     store.configs.delete(config.id)
     return {}
   })

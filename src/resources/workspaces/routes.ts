@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { conflict, forbidden, invalidField } from '../../errors.js'
+import { conflict, counted, forbidden, invalidField } from '../../errors.js'
 import { holds } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import { listEnvelope, pageOf } from '../../platform/paging.js'
@@ -78,7 +78,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     const memberCount = store.members.countIn(workspace.id)
     const configCount = store.configs.countInWorkspace(workspace.id)
     if (!(body?.force_delete ?? query.force_delete ?? false) && keys + memberCount + configCount > 0) {
-      throw conflict(`Unable to delete: workspace ${workspace.slug} still has ${keys} API keys, ${configCount} configs and ${memberCount} members. ` +
+      throw conflict(`Unable to delete: workspace ${workspace.slug} still has ${counted(keys, 'API key')}, ${counted(configCount, 'config')} and ${counted(memberCount, 'member')}. ` +
         'Remove them first, or send force_delete: true to delete them with it')
     }
     deleteWithDependents(workspace.id)
