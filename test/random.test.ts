@@ -5,6 +5,7 @@ t.test('the CSPRNG source: fresh bytes of the length asked, across refills of it
   const drawn = Array.from({ length: 10_000 }, () => cryptoRandom.bytes(24))
   t.equal(new Set(drawn.map(bytes => bytes.toString('hex'))).size, drawn.length, '10,000 secrets\' worth, all different')
   t.same([1, 3, 4096, 5000].map(length => cryptoRandom.bytes(length).length), [1, 3, 4096, 5000])
+  t.notOk(cryptoRandom.bytes(5000).equals(cryptoRandom.bytes(5000)), 'more than the pool holds is drawn afresh too')
   const [first, second] = [cryptoRandom.bytes(16), cryptoRandom.bytes(16)]
   const before = second.toString('hex')
   first.fill(0)
