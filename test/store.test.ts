@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { migrate, openDatabase } from '../src/db/open.js'
-import { paged } from '../src/db/paged.js'
+import { LIMIT_OFFSET, paged } from '../src/db/paged.js'
 import { parseColumn } from '../src/db/table.js'
 import { ApiKeyRepository, PAGE_STATEMENTS } from '../src/resources/api-keys/repository.js'
 import { hashSecret } from '../src/secrets.js'
@@ -74,6 +74,28 @@ t.test('migration 9 moves each key\'s current secret into its row and keeps a se
   t.same(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'api_key_secrets'").all(), [], 'the old table is gone')
 })
 
+t.test('migration 11 keeps every membership, numbered in the order the members were read before', async t => {
+  const db = new Database(':memory:')
+  t.teardown(() => db.close())
+  const migrations = new URL('../migrations/', import.meta.url)
+  for (const file of readdirSync(migrations).sort().slice(0, 10)) db.exec(readFileSync(new URL(file, migrations), 'utf8'))
+  db.pragma('user_version = 10')
+  db.exec(`INSERT INTO organisations (id, name, created_at) VALUES ('o', 'Org', 0);
+    INSERT INTO workspaces (id, organisation_id, slug, name, created_at) VALUES ('w1', 'o', 'ws-1', 'One', 0), ('w2', 'o', 'ws-2', 'Two', 0);
+    INSERT INTO users (id, organisation_id, email, first_name, last_name, created_at) VALUES
+      ('u1', 'o', 'a@x.test', 'A', 'A', 0), ('u2', 'o', 'b@x.test', 'B', 'B', 0), ('u3', 'o', 'c@x.test', 'C', 'C', 0);
+    INSERT INTO workspace_members (workspace_id, user_id, role, created_at, last_updated_at) VALUES
+      ('w1', 'u3', 'admin', 5, 6), ('w1', 'u1', 'member', 5, 5), ('w1', 'u2', 'manager', 1, 2), ('w2', 'u1', 'member', 3, 3)`)
+  migrate(db)
+
+  t.same(db.prepare('SELECT workspace_id, user_id, role, created_at, last_updated_at FROM workspace_members ORDER BY seq').raw().all(),
+    [['w1', 'u2', 'manager', 1, 2], ['w2', 'u1', 'member', 3, 3], ['w1', 'u1', 'member', 5, 5], ['w1', 'u3', 'admin', 5, 6]])
+  t.same(db.prepare("SELECT user_id, email FROM workspace_users WHERE workspace_id = 'w1' ORDER BY created_at, seq").raw().all(),
+    [['u2', 'b@x.test'], ['u1', 'a@x.test'], ['u3', 'c@x.test']], 'the view reads them with their users')
+  t.throws(() => db.prepare("INSERT INTO workspace_members (workspace_id, user_id, role, created_at, last_updated_at) VALUES ('w1', 'u1', 'admin', 9, 9)").run(),
+    /UNIQUE/, 'a user is a member of a workspace once')
+})
+
 t.test('each page statement of the repository walks an index: no sort, no scan, whatever the store holds', async t => {
   const app = await build(t)
   const plan = (sql: string) =>
@@ -84,6 +106,14 @@ t.test('each page statement of the repository walks an index: no sort, no scan, 
     t.match(detail, `USING INDEX ${expected[name]}`, name)
     t.notMatch(detail, /TEMP B-TREE|SCAN/, `${name}: ${detail}`)
   }
+})
+
+t.test('a page of a workspace\'s members reads one index alone, in the order they joined, without a sort', async t => {
+  const app = await build(t)
+  const members = (app.store.db.prepare(`EXPLAIN QUERY PLAN SELECT workspace_id, user_id, role, created_at, last_updated_at, email
+    FROM workspace_users WHERE workspace_id = ? ORDER BY created_at, seq ${LIMIT_OFFSET}`).all('w', 50, 0) as { detail: string }[]).map(r => r.detail).join('; ')
+  t.match(members, 'USING COVERING INDEX workspace_members_covered')
+  t.notMatch(members, /TEMP B-TREE|SCAN/, members)
 })
 
 t.test('the tallies behind `total` always equal a count of the keys', async t => {

@@ -28,7 +28,7 @@ export class UserRepository extends TableRepository<User> {
     this.#list = paged<UserFilter, User>(db, {
       select: table.select, count: 'SELECT count(*) FROM users', where: WHERE, order: 'created_at DESC, id DESC', decode: table.decode,
     })
-    this.#workspaceIds = db.prepare<[string], string>('SELECT workspace_id FROM workspace_members WHERE user_id = ? ORDER BY created_at, workspace_id').pluck()
+    this.#workspaceIds = db.prepare<[string], string>('SELECT workspace_id FROM workspace_members WHERE user_id = ? ORDER BY created_at, seq').pluck()
     this.#setRole = db.prepare<[OrganisationRole, number, string]>('UPDATE users SET role = ?, last_updated_at = ? WHERE id = ?')
     this.#deleteMemberships = db.prepare<[string]>('DELETE FROM workspace_members WHERE user_id = ?')
   }

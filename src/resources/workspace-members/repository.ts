@@ -12,9 +12,9 @@ export interface MemberFilter {
 }
 
 // Memberships are read with what they show of their user (the workspace_users view), in the order they
-// joined, from one index (migration 010).
+// joined (of two in one millisecond, the one made first), from one index (migration 011).
 const WHERE = { workspaceId: 'workspace_id = ?', role: 'role = ?', email: 'email = ?' }
-const ORDER = 'created_at, user_id'
+const ORDER = 'created_at, seq'
 
 export class MemberRepository {
   readonly #insert
