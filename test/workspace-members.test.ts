@@ -1,5 +1,5 @@
 import t from 'tap'
-import { addKey, build, call, DEV, listen, SEED, sdk } from './helper.js'
+import { addKey, build, call, DEV, listen, SEED, sdk, TestClock } from './helper.js'
 
 const { shared, research } = SEED.workspaces
 const { alice, bob, carol } = SEED.users
@@ -52,6 +52,26 @@ t.test('add, change the role, remove: all or none, and a user key leaves with it
 
 // A workspace's members are remembered between writes (MemberRepository.ofWorkspace): every kind of
 // write that changes what a workspace read shows of them shows at once, and so does a restore.
+t.test('a role change moves the membership\'s last_updated_at to now, and leaves created_at', async t => {
+  const clock = new TestClock(Date.parse('2026-03-10T12:00:00.000Z'))
+  const app = await build(t, { clock })
+  const one = `${membersOf(research.id)}/${alice.id}`
+  t.equal((await call(app, DEV.admin, { method: 'POST', url: membersOf(research.id), payload: { users: [{ id: alice.id, role: 'member' }] } })).status, 200)
+  clock.ms += 3_600_000
+  t.equal((await call(app, DEV.admin, { method: 'PUT', url: one, payload: { role: 'admin' } })).status, 200)
+  const times = { created_at: '2026-03-10T12:00:00.000Z', last_updated_at: '2026-03-10T13:00:00.000Z' }
+  t.match((await call(app, DEV.admin, { url: one })).body, { role: 'admin', ...times })
+  t.match((await call(app, DEV.admin, { url: `/v1/admin/workspaces/${research.id}` })).body.users.find((u: { id: string }) => u.id === alice.id), times, 'and with its workspace')
+})
+
+t.test('a user named twice in one add is a 409, and nobody is added', async t => {
+  const app = await build(t)
+  const added = await call(app, DEV.admin, { method: 'POST', url: membersOf(research.id), payload: { users: [{ id: alice.id, role: 'member' }, { id: alice.id, role: 'admin' }] } })
+  t.equal(added.status, 409)
+  t.match(added.body, { success: false, data: { errorCode: 'AB07', message: `User ${alice.id} is already a member of workspace ${research.slug}` } })
+  t.equal((await call(app, DEV.admin, { url: membersOf(research.id) })).body.total, 2)
+})
+
 t.test('a workspace read shows each change to its members at once, and a restore\'s', async t => {
   const app = await build(t)
   const shown = async () => (await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).body.users
