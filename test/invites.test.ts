@@ -46,12 +46,27 @@ t.test('invite, read, resend, accept: the invited person becomes a user and a me
 
   const accepted = await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${id}/accept`, payload: { first_name: 'Frank', last_name: 'Fisher' } })
   t.equal(accepted.status, 200)
-  t.match(accepted.body, { object: 'user', email: 'frank@acme.test', first_name: 'Frank', role: 'member', workspace_ids: [research.id] })
+  t.match(accepted.body, { object: 'user', email: 'frank@acme.test', first_name: 'Frank', role: 'member' })
+  t.same(accepted.body.workspace_ids, [research.id])
   t.match((await call(app, DEV.admin, { url: `/admin/users/invites/${id}` })).body, { status: 'accepted', accepted_at: '2026-03-18T12:00:00.000Z' })
   t.match((await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}/users/${accepted.body.id}` })).body, { role: 'manager' })
   const key = await call(app, DEV.admin, { method: 'POST', url: '/api-keys/workspace/user', payload: { name: 'f', scopes: [], workspace_id: research.id, user_id: accepted.body.id } })
   t.equal(key.status, 200, 'the new member can be given a user key')
   t.equal((await call(app, DEV.admin, { method: 'POST', url: `/admin/users/invites/${id}/resend` })).status, 409, 'an accepted invite is not resent')
+})
+
+t.test('an invite accepted after one of its workspaces was deleted makes a member of the others only', async t => {
+  const app = await build(t)
+  const { shared } = SEED.workspaces
+  const doomed = (await call(app, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'Doomed' } })).body
+  const workspaces = [{ id: doomed.slug, role: 'member' }, { id: shared.id, role: 'admin' }]
+  const { id } = (await call(app, DEV.admin, invite({ email: 'hana@acme.test', role: 'member', workspaces }))).body
+  t.equal((await call(app, DEV.admin, { method: 'DELETE', url: `/admin/workspaces/${doomed.id}` })).status, 200)
+  const accepted = await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${id}/accept` })
+  t.equal(accepted.status, 200)
+  t.same(accepted.body.workspace_ids, [shared.id])
+  t.match((await call(app, DEV.admin, { url: `/admin/workspaces/${shared.id}/users/${accepted.body.id}` })).body, { role: 'admin' })
+  t.same((await call(app, DEV.admin, { url: `/admin/users/invites/${id}` })).body.workspaces, workspaces, 'the invite still names both, as sent')
 })
 
 t.test('an invite to someone who has become a user meanwhile, through another invite, cannot be accepted', async t => {

@@ -32,6 +32,7 @@ t.test('the list: newest first, every field, filters by part of the name, the wh
   t.same(await names('exact_name=Share'), [])
   t.same(await names('status=active'), [research.slug, shared.slug])
   t.same(await names('status=archived'), [], 'nothing is archived')
+  t.same(await names('status=archived,active'), [research.slug, shared.slug], 'either status')
   t.same(await names('page_size=1&current_page=1'), [shared.slug])
   t.equal((await call(app, DEV.admin, { url: '/admin/workspaces?status=deleted' })).status, 400)
 })
@@ -101,6 +102,9 @@ t.test('create answers a workspace that keys can be created in at once, with its
   t.equal((await call(app, DEV.admin, create({ description: 'no name' }))).status, 400)
   t.equal((await call(app, DEV.admin, { url: '/admin/workspaces' })).body.total, 3, 'the refused ones left nothing behind')
   t.equal((await call(app, DEV.admin, create({ name: 'No icon', icon: '' }))).body.icon, null, 'an empty icon is none, as on update')
+  const twice = await call(app, DEV.admin, create({ name: 'Twice', users: [SEED.users.bob.id, SEED.users.bob.id] }))
+  t.equal(twice.status, 200, 'a user named twice')
+  t.same((await call(app, DEV.admin, { url: `/admin/workspaces/${twice.body.id}` })).body.users.map((u: { id: string }) => u.id), [SEED.users.bob.id], 'is a member once')
 })
 
 t.test('a user key can be created only for a member of its workspace', async t => {
