@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { conflict, counted, forbidden, invalidField } from '../../errors.js'
+import { conflict, counted, invalidField } from '../../errors.js'
 import { holds } from '../../platform/access.js'
 import type { Caller } from '../../platform/auth.js'
 import { listEnvelope, pageOf } from '../../platform/paging.js'
@@ -45,7 +45,6 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
   })
 
   serve(app, createWorkspace, holds('workspaces.create'), ({ caller, body }) => {
-    if (caller.workspaceId !== null) throw forbidden()
     const userIds = [...new Set(body.users ?? [])]
     for (const userId of userIds) userOfOrganisation(store.users, caller, userId)
     const workspace = newWorkspace({
