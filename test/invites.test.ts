@@ -64,6 +64,7 @@ t.test('an invite accepted after one of its workspaces was deleted makes a membe
   t.equal((await call(app, DEV.admin, { method: 'DELETE', url: `/admin/workspaces/${doomed.id}` })).status, 200)
   const accepted = await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${id}/accept` })
   t.equal(accepted.status, 200)
+  t.same([accepted.body.first_name, accepted.body.last_name], ['hana', ''], 'named by the address, when the accept sends no name')
   t.same(accepted.body.workspace_ids, [shared.id])
   t.match((await call(app, DEV.admin, { url: `/admin/workspaces/${shared.id}/users/${accepted.body.id}` })).body, { role: 'admin' })
   t.same((await call(app, DEV.admin, { url: `/admin/users/invites/${id}` })).body.workspaces, workspaces, 'the invite still names both, as sent')
