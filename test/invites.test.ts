@@ -110,9 +110,11 @@ t.test('the Terraform provider\'s invite flow: create, read, import, destroy', a
 
 t.test('through the portkey-ai SDK over HTTP', async t => {
   const app = await build(t)
-  const invites = sdk(await listen(app), DEV.admin).admin.users.invites
+  const base = await listen(app)
+  const invites = sdk(base, DEV.admin).admin.users.invites
   const created = await invites.create({ email: 'sdk@acme.test', role: 'member', workspaces: [{ id: research.slug, role: 'member' }] })
   t.ok(created.id)
+  t.equal(created.invite_link, `${base}/__mock/invites/${created.id}/accept`, 'the link is on the host and port the client used')
   t.equal((await invites.list({})).total, 3)
   t.match(await invites.retrieve({ inviteId: created.id as string }), { email: 'sdk@acme.test' })
   await invites.resend({ inviteId: created.id as string })
