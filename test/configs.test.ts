@@ -23,6 +23,14 @@ t.test('list: newest first, by workspace; each answer also carries Portkey\'s do
   t.equal((await call(app, DEV.user, { url: '/configs' })).status, 403)
 })
 
+t.test('create keeps isDefault, and names by its own word a config whose name has no letter or digit', async t => {
+  const app = await build(t)
+  const created = await call(app, DEV.admin, { method: 'POST', url: '/v1/configs', payload: { name: '🚀 !!', config: CONFIG, isDefault: 1 } })
+  t.equal(created.status, 200)
+  t.match(created.body.slug, /^pc-config-[0-9a-f]{6}$/)
+  t.equal((await call(app, DEV.admin, { url: `/configs/${created.body.slug}` })).body.is_default, 1)
+})
+
 t.test('create, read (top level and under data), update makes versions, delete', async t => {
   const clock = new TestClock(NOW)
   const app = await build(t, { clock })
@@ -44,10 +52,13 @@ t.test('create, read (top level and under data), update makes versions, delete',
   t.equal(updated.status, 200)
   t.not(updated.body.version_id, created.body.version_id)
   t.same(updated.body.data, { version_id: updated.body.version_id })
+  clock.ms += 60_000
   await call(app, DEV.admin, { method: 'PUT', url: `/configs/${slug}`, payload: { name: 'Prod', status: 'archived' } })
   const versions = (await call(app, DEV.admin, { url: `/configs/${slug}/versions` })).body
   t.equal(versions.total, 3, 'every update is a version')
   t.same(versions.data.map((v: { name: string }) => v.name), ['Prod', 'Prod routing', 'Prod routing'])
+  t.same(versions.data.map((v: { last_updated_at: string }) => v.last_updated_at),
+    ['2026-03-10T12:02:00.000Z', '2026-03-10T12:01:00.000Z', '2026-03-10T12:00:00.000Z'], 'each when it was saved')
   t.same(JSON.parse(versions.data[2].config), CONFIG, 'the first version saved the first config')
   t.equal(versions.data[2].id, created.body.version_id)
   t.match((await call(app, DEV.admin, { url: `/configs/${slug}` })).body, { name: 'Prod', status: 'archived', config: { retry: { attempts: 5 } } })
