@@ -102,6 +102,10 @@ t.test('create answers a workspace that keys can be created in at once, with its
   t.equal((await call(app, DEV.admin, create({ description: 'no name' }))).status, 400)
   t.equal((await call(app, DEV.admin, { url: '/admin/workspaces' })).body.total, 3, 'the refused ones left nothing behind')
   t.equal((await call(app, DEV.admin, create({ name: 'No icon', icon: '' }))).body.icon, null, 'an empty icon is none, as on update')
+  // At most 40 characters of the name, and no dash left at the cut.
+  const long = (await call(app, DEV.admin, create({ name: `${'x'.repeat(39)} yz` }))).body.slug
+  t.match(long, new RegExp(`^ws-${'x'.repeat(39)}-[0-9a-f]{6}$`), 'a long name, cut')
+  t.match((await call(app, DEV.admin, create({ name: '🚀' }))).body.slug, /^ws-workspace-[0-9a-f]{6}$/, 'a name of no letter or digit')
   const twice = await call(app, DEV.admin, create({ name: 'Twice', users: [SEED.users.bob.id, SEED.users.bob.id] }))
   t.equal(twice.status, 200, 'a user named twice')
   t.same((await call(app, DEV.admin, { url: `/admin/workspaces/${twice.body.id}` })).body.users.map((u: { id: string }) => u.id), [SEED.users.bob.id], 'is a member once')
