@@ -27,9 +27,15 @@ function cryptoBytes (length: number): Buffer {
 
 export const cryptoRandom: Random = { bytes: cryptoBytes, uuid: () => randomUUID() }
 
-/** SHA-256 of the seed and a counter, block after block: reproducible, and as unguessable as the seed. */
+/**
+ * SHA-256 of the seed and a counter, block after block: reproducible, and as unguessable as the seed.
+ * Its ids count up in their first eight hex digits: lists break ties of `created_at` by id
+ * (CONFORMANCE), and under the frozen clock that comes with it whatever a test makes shares one
+ * time, so ids that count up list it in the order it was made.
+ */
 export function seededRandom (seed: number): Random {
   let counter = 0
+  let ids = 0
   const bytes = (length: number): Buffer => {
     const blocks: Buffer[] = []
     for (let made = 0; made < length; made += 32) blocks.push(createHash('sha256').update(`portkey-mock:${seed}:${counter++}`).digest())
@@ -38,8 +44,10 @@ export function seededRandom (seed: number): Random {
   return {
     bytes,
     uuid () {
-      // RFC 9562 version 4 layout: the version and variant bits set, the rest from the generator.
+      // RFC 9562 version 4 layout: the version and variant bits set, the first four bytes the count
+      // of ids made, the rest from the generator.
       const b = bytes(16)
+      b.writeUInt32BE(++ids % 0x1_0000_0000, 0)
       b[6] = (b[6] & 0x0f) | 0x40
       b[8] = (b[8] & 0x3f) | 0x80
       const hex = b.toString('hex')

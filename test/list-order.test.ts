@@ -1,12 +1,46 @@
 import t from 'tap'
 import { build, call, DEV, SEED } from './helper.js'
 
-// A workspace's members and a user's workspaces are listed in the order they joined. Under a frozen
-// clock (--deterministic freezes it) whatever a test does shares one time, and a list must still
-// show the order it was done in, not the order of random ids.
+// Lists are newest first, ties of created_at broken by id; a workspace's members and a user's
+// workspaces, in the order they joined. Under --deterministic's frozen clock whatever a test does
+// shares one time, and a list must still show the order it was done in: the ids count up.
 
 type Made = { id: string }
 type List = { data: Made[] }
+
+const LISTS: { name: string, list: string, make: (i: number) => { url: string, payload: object } }[] = [
+  { name: 'API keys', list: '/v1/api-keys?page_size=100', make: i => ({ url: '/v1/api-keys/organisation/service', payload: { name: `key ${i}`, scopes: ['logs.view'] } }) },
+  { name: 'workspaces', list: '/v1/admin/workspaces?page_size=100', make: i => ({ url: '/v1/admin/workspaces', payload: { name: `workspace ${i}` } }) },
+  { name: 'configs', list: '/v1/configs?page_size=100', make: i => ({ url: '/v1/configs', payload: { name: `config ${i}`, config: { retry: { attempts: i } } } }) },
+  { name: 'invites', list: '/v1/admin/users/invites?pageSize=100', make: i => ({ url: '/v1/admin/users/invites', payload: { email: `person${i}@acme.test`, role: 'member' } }) },
+]
+
+for (const { name, list, make } of LISTS) {
+  t.test(`under --deterministic, ${name} made in turn are listed the last made first, before all the seed holds`, async t => {
+    const app = await build(t, { config: { deterministic: true } })
+    const made: string[] = []
+    for (let i = 0; i < 6; i++) {
+      const { status, body } = await call(app, DEV.admin, { method: 'POST', ...make(i) })
+      t.equal(status, 200)
+      made.push((body as Made).id)
+    }
+    const { body } = await call(app, DEV.admin, { url: list })
+    t.same((body as List).data.map(item => item.id).slice(0, made.length), [...made].reverse())
+  })
+}
+
+t.test('under --deterministic, users who joined in turn are listed the last joined first, before all the seed holds', async t => {
+  const app = await build(t, { config: { deterministic: true } })
+  const joined: string[] = []
+  for (let i = 0; i < 6; i++) {
+    const invite = await call(app, DEV.admin, { method: 'POST', url: '/v1/admin/users/invites', payload: { email: `person${i}@acme.test`, role: 'member' } })
+    const user = await call(app, DEV.admin, { method: 'POST', url: `/__mock/invites/${(invite.body as Made).id}/accept`, payload: {} })
+    t.equal(user.status, 200)
+    joined.push((user.body as Made).id)
+  }
+  const { body } = await call(app, DEV.admin, { url: '/v1/admin/users?pageSize=100' })
+  t.same((body as List).data.map(user => user.id).slice(0, joined.length), [...joined].reverse())
+})
 
 t.test('members who joined in the same millisecond are listed in the order they joined, as a page and with their workspace', async t => {
   const app = await build(t, { config: { deterministic: true } })

@@ -17,3 +17,12 @@ t.test('the seeded source: the same seed draws the same bytes and ids', async t 
   t.same([a.bytes(40), a.uuid()], [b.bytes(40), b.uuid()])
   t.match(seededRandom(8).uuid(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
 })
+
+t.test('the seeded source\'s ids count up in their first eight hex digits, the rest drawn', async t => {
+  const random = seededRandom(9)
+  const ids = Array.from({ length: 300 }, () => random.uuid())
+  t.same(ids.map(id => id.slice(0, 8)), ids.map((_, i) => (i + 1).toString(16).padStart(8, '0')))
+  t.same([...ids].sort(), ids, 'so that they sort in the order they were made')
+  t.equal(new Set(ids.map(id => id.slice(9))).size, ids.length, 'the rest differs from one to the next')
+  t.ok(ids.every(id => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)), 'each a version 4 UUID')
+})
