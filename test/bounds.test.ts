@@ -78,6 +78,22 @@ t.test('integers beyond what JSON keeps exactly are a 400 naming the field', asy
   t.equal(status, 400, 'current_page too')
 })
 
+t.test('a number in a body that overflows to Infinity is a 400 naming its place, even where the schema takes any value', async t => {
+  const app = await build(t)
+  const count = () => app.store.db.prepare('SELECT count(*) FROM configs').pluck().get() as number
+  const before = count()
+  // Written as JSON text: JSON.stringify would send Infinity as null. A config takes any JSON.
+  for (const [place, text] of [
+    ['config.retry.attempts', '{"name":"c","config":{"retry":{"attempts":1e400}}}'],
+    ['config.weights[1]', '{"name":"c","config":{"weights":[1,-1e400]}}'],
+  ]) {
+    const response = await app.inject({ method: 'POST', url: '/v1/configs', headers: { 'x-portkey-api-key': DEV.admin, 'content-type': 'application/json' }, payload: text })
+    t.equal(response.statusCode, 400, place)
+    t.equal(response.json().data.message, `Invalid body field ${place}: must be a finite number`)
+  }
+  t.equal(count(), before, 'nothing stored')
+})
+
 t.test('a rotation whose transition would end past year 9999 is refused before anything is written', async t => {
   const app = await build(t, { clock: new TestClock(NOW) })
   const { id, secret } = addKey(app, { type: 'workspace-service' })

@@ -79,7 +79,7 @@ const BODIES: unknown[] = [
   { name: 'x', scopes: [], defaults: { metadata: { a: { b: { c: {} } } } } },
   { name: 'x', scopes: [], rate_limits: [{ type: 'requests', unit: 'rpm', value: 1e308 }] },
   { name: 'x', scopes: [], rate_limits: [{ type: 'requests', unit: 'rpm', value: -1 }] },
-  { name: 'x', scopes: [], usage_limits: { credit_limit: 1e400 } }, // eslint-disable-line @typescript-eslint/no-loss-of-precision -- JSON that overflows to Infinity, on purpose
+  '{"name": "x", "scopes": [], "usage_limits": {"credit_limit": 1e400}}', // JSON that overflows to Infinity, as text: JSON.stringify would send null
   { name: 'x', scopes: [], expires_at: '9999-99-99T99:99:99Z' },
   { name: 'x', scopes: [], expires_at: '+275760-09-13T00:00:00.000Z' },
   { name: 'x', scopes: [], alert_emails: ['a@b.c'.repeat(1000)] },
