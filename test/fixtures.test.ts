@@ -143,6 +143,9 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
 
   const syntax = t.throws(() => buildApp(defaultConfig({ seed: file('syntax.yaml', 'organisations:\n  - name: [unclosed\n'), logLevel: 'silent' }))) as unknown as FixtureError
   t.match(syntax.problems[0], /syntax\.yaml:\d+:\d+: /, 'a syntax error by line and column')
+  t.notMatch(syntax.problems[0], /at line|:$/, 'said once, not again in the parser\'s words')
+  const twice = t.throws(() => buildApp(defaultConfig({ seed: file('twice.yaml', 'organisations:\n  - name: One\n    name: Two\n'), logLevel: 'silent' }))) as unknown as FixtureError
+  t.same(twice.problems, [`${join(dir, 'twice.yaml')}:3:5: Map keys must be unique`], 'a key given twice, by line and column: not the last one silently')
   for (const [text, problem] of [['{}', '(the whole document): missing organisations'], ['[]', '(the whole document): must be object']]) {
     const whole = t.throws(() => buildApp(defaultConfig({ seed: file('whole.yaml', text), logLevel: 'silent' }))) as unknown as FixtureError
     t.same(whole.problems, [problem], `${text}: the whole document named as such`)
