@@ -165,6 +165,8 @@ t.test('bodies that are not JSON objects', async t => {
   const xml = await call(app, DEV.admin, { ...post, headers: { 'content-type': 'text/xml' }, payload: '<a/>' })
   t.equal(xml.status, 415)
   t.same(xml.body.data, { errorCode: 'AB01', message: 'Unsupported Media Type: a body must be sent as application/json, not "text/xml"' })
+  const long = await call(app, DEV.admin, { ...post, headers: { 'content-type': `text/${'x'.repeat(500)}` }, payload: '<a/>' })
+  t.equal(long.body.data.message, `Unsupported Media Type: a body must be sent as application/json, not "text/${'x'.repeat(95)}"`, 'a long type, cut at 100 characters')
   // What fetch sends for a string body when no type is given.
   const plain = await call(app, DEV.admin, { ...post, headers: { 'content-type': 'text/plain;charset=UTF-8' }, payload: JSON.stringify({ name: 'x', scopes: [] }) })
   t.equal(plain.status, 415, 'JSON sent as text/plain is not taken')

@@ -12,6 +12,11 @@ t.test('an unknown route is a 404 in the envelope', async t => {
     t.equal(body.success, false)
     t.equal(body.data.errorCode, 'AB08')
   }
+  const long = `/nope/${'x'.repeat(300)}`
+  for (const path of ['/nope', long]) {
+    t.equal((await call(app, DEV.admin, { url: `${path}?secret=${'y'.repeat(50)}` })).body.data.message, `No route for GET ${path.slice(0, 200)}`,
+      'the message names the path, cut at 200 characters, never its query')
+  }
 })
 
 t.test('an unsupported method is a 404 in the envelope', async t => {
