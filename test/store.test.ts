@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import fc from 'fast-check'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -49,12 +49,18 @@ t.test('migrations are tracked in user_version, applied once, and a newer databa
   t.throws(() => openDatabase(path), /newer than this portkey-mock knows/)
 })
 
-t.test('migration 9 moves each key\'s current secret into its row and keeps a secret in transition until its end', async t => {
+/** An in-memory database at migration `version`, as a store written by that release would be. */
+function migratedTo (t: Test, version: number): Database.Database {
   const db = new Database(':memory:')
   t.teardown(() => db.close())
   const migrations = new URL('../migrations/', import.meta.url)
-  for (const file of readdirSync(migrations).sort().slice(0, 8)) db.exec(readFileSync(new URL(file, migrations), 'utf8'))
-  db.pragma('user_version = 8')
+  for (const file of readdirSync(migrations).sort().slice(0, version)) db.exec(readFileSync(new URL(file, migrations), 'utf8'))
+  db.pragma(`user_version = ${version}`)
+  return db
+}
+
+t.test('migration 9 moves each key\'s current secret into its row and keeps a secret in transition until its end', async t => {
+  const db = migratedTo(t, 8)
   db.exec(`INSERT INTO organisations (id, name, created_at) VALUES ('o', 'Org', 0);
     INSERT INTO api_keys (id, organisation_id, type, name, masked_key, status, creation_mode, created_at, last_updated_at)
     VALUES ('settled', 'o', 'organisation-service', 'Settled', 'm', 'active', 'api', 0, 0),
@@ -75,11 +81,7 @@ t.test('migration 9 moves each key\'s current secret into its row and keeps a se
 })
 
 t.test('migration 11 keeps every membership, numbered in the order the members were read before', async t => {
-  const db = new Database(':memory:')
-  t.teardown(() => db.close())
-  const migrations = new URL('../migrations/', import.meta.url)
-  for (const file of readdirSync(migrations).sort().slice(0, 10)) db.exec(readFileSync(new URL(file, migrations), 'utf8'))
-  db.pragma('user_version = 10')
+  const db = migratedTo(t, 10)
   db.exec(`INSERT INTO organisations (id, name, created_at) VALUES ('o', 'Org', 0);
     INSERT INTO workspaces (id, organisation_id, slug, name, created_at) VALUES ('w1', 'o', 'ws-1', 'One', 0), ('w2', 'o', 'ws-2', 'Two', 0);
     INSERT INTO users (id, organisation_id, email, first_name, last_name, created_at) VALUES
