@@ -50,8 +50,6 @@ t.test('add, change the role, remove: all or none, and a user key leaves with it
   t.equal((await call(app, DEV.admin, { url: `${membersOf('ws-nope-000000')}/${carol.id}` })).status, 403, 'an unknown workspace')
 })
 
-// A workspace's members are remembered between writes (MemberRepository.ofWorkspace): every kind of
-// write that changes what a workspace read shows of them shows at once, and so does a restore.
 t.test('a role change moves the membership\'s last_updated_at to now, and leaves created_at', async t => {
   const clock = new TestClock(Date.parse('2026-03-10T12:00:00.000Z'))
   const app = await build(t, { clock })
@@ -72,6 +70,8 @@ t.test('a user named twice in one add is a 409, and nobody is added', async t =>
   t.equal((await call(app, DEV.admin, { url: membersOf(research.id) })).body.total, 2)
 })
 
+// A workspace's members are remembered between writes (MemberRepository.ofWorkspace): every kind of
+// write that changes what a workspace read shows of them shows at once, and so does a restore.
 t.test('a workspace read shows each change to its members at once, and a restore\'s', async t => {
   const app = await build(t)
   const shown = async () => (await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).body.users
