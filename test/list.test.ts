@@ -24,13 +24,6 @@ t.test('an admin key lists every key of its organisation, newest first, ties bro
   t.same(tied, [SEED.apiKeys.autoProvisioned, SEED.apiKeys.carol])
 })
 
-t.test('under --deterministic, a key made is the newest: first in the list, before all the seed holds', async t => {
-  const app = await build(t, { config: { deterministic: true } })
-  const made = await call(app, DEV.admin, { method: 'POST', url: '/v1/api-keys/organisation/service', payload: { name: 'made', scopes: ['logs.view'] } })
-  t.equal(made.status, 200)
-  t.equal(((await call(app, DEV.admin, { url: '/v1/api-keys' })).body as List).data[0].id, made.body.id)
-})
-
 t.test('the same list is served under /v1 and at the root', async t => {
   const app = await build(t)
   const v1 = await call(app, DEV.admin, { url: '/v1/api-keys?page_size=4' })
