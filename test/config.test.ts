@@ -23,6 +23,21 @@ t.test('bad settings are refused, each named by its flag and variable', async t 
   t.throws(() => parseCommand(['--headers-timeout', '40000'], {}), new ConfigError('Invalid configuration:\n  --headers-timeout / PORTKEY_MOCK_HEADERS_TIMEOUT_MS: must not be longer than --request-timeout / PORTKEY_MOCK_REQUEST_TIMEOUT_MS (30000)'))
 })
 
+t.test('each number is taken up to its bound and refused one past it, naming the bound', async t => {
+  const bounds: [string, string, string][] = [
+    ['--port', '65535', 'must be <= 65535'], ['--port', '0', 'must be >= 0'],
+    ['--journal-size', '100000', 'must be <= 100000'], ['--journal-size', '0', 'must be >= 0'],
+    ['--deterministic-seed', '4294967295', 'must be <= 4294967295'],
+    ['--request-timeout', '3600000', 'must be <= 3600000'], ['--headers-timeout', '1', 'must be >= 1'],
+  ]
+  for (const [flag, edge, rule] of bounds) {
+    t.doesNotThrow(() => parseCommand([`${flag}=${edge}`], {}), `${flag} ${edge}`)
+    const past = String(Number(edge) + (rule.includes('<=') ? 1 : -1))
+    t.throws(() => parseCommand([`${flag}=${past}`], {}), { message: new RegExp(`^Invalid configuration:\n  ${flag} / PORTKEY_MOCK_[A-Z_]+: ${rule}$`) }, `${flag} ${past}`)
+  }
+  t.match(parseCommand(['--headers-timeout', '30000'], {}), { config: { headersTimeout: 30_000, requestTimeout: 30_000 } }, 'headers may take the whole request\'s time')
+})
+
 t.test('a deterministic seed implies --deterministic, unless deterministic is set to false', async t => {
   t.match(parseCommand(['--deterministic-seed', '7'], {}), { config: { deterministic: true, deterministicSeed: 7 } })
   t.match(parseCommand([], { PORTKEY_MOCK_DETERMINISTIC_SEED: '7' }), { config: { deterministic: true, deterministicSeed: 7 } })
@@ -32,8 +47,10 @@ t.test('a deterministic seed implies --deterministic, unless deterministic is se
 
 t.test('--help and --version', async t => {
   t.same(parseCommand(['--help'], {}), { kind: 'help' })
+  t.same(parseCommand(['-h'], {}), { kind: 'help' })
   t.same(parseCommand(['-v'], {}), { kind: 'version' })
   const help = helpText()
+  t.match(help, /PORTKEY_MOCK_ADMIN_TOKEN +Bearer token .* \[default: none\]/, 'an empty default reads as none')
   for (const setting of SETTINGS) {
     t.match(help, setting.env)
     if (setting.flag) t.match(help, `--${setting.flag}`)
