@@ -46,6 +46,20 @@ t.test('defaults, usage limits, scopes and expiry update as on create', async t 
   t.match(past.body.data.message, /expires_at: must be in the future/)
 })
 
+t.test('a key\'s api_key_defaults_id is made with its first defaults, and kept through later updates', async t => {
+  const app = await build(t)
+  const defaultsId = async (id: string) => (await read(app, id)).api_key_defaults_id
+  t.equal(await defaultsId(SEED.apiKeys.researchPipeline), 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6')
+  await call(app, DEV.admin, put(SEED.apiKeys.researchPipeline, { defaults: { metadata: { team: 'r2' } } }))
+  t.equal(await defaultsId(SEED.apiKeys.researchPipeline), 'd1e2f3a4-b5c6-4d7e-8f90-a1b2c3d4e5f6', 'a seeded one')
+  t.equal(await defaultsId(SEED.apiKeys.carol), null)
+  await call(app, DEV.admin, put(SEED.apiKeys.carol, { defaults: { metadata: { a: 'b' } } }))
+  const made = await defaultsId(SEED.apiKeys.carol)
+  t.match(made, /^[0-9a-f-]{36}$/)
+  await call(app, DEV.admin, put(SEED.apiKeys.carol, { defaults: { allow_config_override: true } }))
+  t.equal(await defaultsId(SEED.apiKeys.carol), made, 'one made by an update')
+})
+
 t.test('reset_usage brings an exhausted key back to active', async t => {
   const clock = new TestClock(Date.parse('2026-04-01T00:00:00.000Z'))
   const app = await build(t, { clock })
