@@ -4,7 +4,8 @@ import { build, call, DEV, SEED } from './helper.js'
 
 // Lists are newest first, ties of created_at broken by id; a workspace's members and a user's
 // workspaces, in the order they joined. Under --deterministic's frozen clock whatever a test does
-// shares one time, and a list must still show the order it was done in: the ids count up.
+// shares one time, and a list must still show the order it was done in: the ids count up, and
+// memberships are numbered as they are made.
 
 type Made = { id: string }
 type List = { data: Made[] }
