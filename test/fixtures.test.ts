@@ -80,6 +80,33 @@ t.test('an accepted invite and a config\'s earlier versions, given without ids, 
   t.match(invites.data[0].id, /^[0-9a-f-]{36}$/)
 })
 
+t.test('a fixture\'s member joined once both its workspace and its user were there', async t => {
+  const app = await build(t)
+  const tenant = (await call(app, undefined, {
+    method: 'POST',
+    url: '/__mock/organisations',
+    payload: {
+      created_at: '2026-01-01T00:00:00Z',
+      workspaces: [
+        { name: 'Late', slug: 'ws-late', created_at: '2026-02-01T00:00:00Z', members: [{ user: 'old@x.test', role: 'member' }] },
+        { name: 'Early', slug: 'ws-early', members: [{ user: 'new@x.test', role: 'member' }, { user: 'old@x.test', role: 'admin' }] },
+      ],
+      users: [{ email: 'old@x.test', role: 'owner' }, { email: 'new@x.test', created_at: '2026-03-01T00:00:00Z' }],
+      api_keys: [{ name: 'k', type: 'organisation-service', secret: 'joined-secret-0001' }],
+    },
+  })).body
+  const members = async (slug: string) => (await call(app, 'joined-secret-0001', { url: `/v1/admin/workspaces/${slug}/users` })).body.data
+    .map((m: { email: string, created_at: string, last_updated_at: string }) => [m.email, m.created_at, m.last_updated_at])
+  t.same(await members('ws-early'), [
+    ['old@x.test', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'],
+    ['new@x.test', '2026-03-01T00:00:00.000Z', '2026-03-01T00:00:00.000Z'],
+  ], 'when the user was made, and listed in that order')
+  t.same(await members('ws-late'), [['old@x.test', '2026-02-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z']], 'when the workspace was made')
+  const old = tenant.users.find((u: { email: string }) => u.email === 'old@x.test')
+  t.same((await call(app, 'joined-secret-0001', { url: `/v1/admin/users/${old.id}` })).body.workspace_ids, tenant.workspaces.map((w: { id: string }) => w.id).reverse(),
+    'a user\'s workspaces in the order they joined, not the order the file lists them')
+})
+
 const BAD = `organisations:
   - name: Broken
     workspaces:

@@ -13,7 +13,7 @@ t.test('the list: in the order they joined, filtered by role or email, paged', a
   t.same(body.data.map((m: { id: string, role: string }) => [m.id, m.role]).sort(), [[bob.id, 'member'], [carol.id, 'manager']].sort())
   t.same(body.data.find((m: { id: string }) => m.id === carol.id), {
     object: 'workspace-user', id: carol.id, first_name: 'Carol', last_name: 'Chen', org_role: 'admin', role: 'manager',
-    created_at: '2025-01-06T08:00:00.000Z', last_updated_at: '2025-01-06T08:00:00.000Z', status: 'active',
+    created_at: '2025-05-01T10:00:00.000Z', last_updated_at: '2025-05-01T10:00:00.000Z', status: 'active',
     workspace_id: research.id, email: 'carol@acme.test', scopes: [], settings: null,
   })
   const ids = async (query: string) => (await call(app, DEV.admin, { url: `${membersOf(research.id)}?${query}` })).body.data.map((m: { id: string }) => m.id)
