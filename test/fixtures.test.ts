@@ -80,6 +80,54 @@ t.test('an accepted invite and a config\'s earlier versions, given without ids, 
   t.match(invites.data[0].id, /^[0-9a-f-]{36}$/)
 })
 
+t.test('what a fixture leaves out gets the default its schema describes', async t => {
+  const app = await build(t)
+  const tenant = (await call(app, undefined, {
+    method: 'POST',
+    url: '/__mock/organisations',
+    payload: {
+      created_at: '2026-01-05T09:00:00Z',
+      workspaces: [],
+      users: [
+        { email: 'grace.hopper@navy.test', role: 'owner' },
+        { email: 'late@navy.test', created_at: '2026-03-01T00:00:00Z' },
+      ],
+      configs: [{
+        name: 'Retry',
+        slug: 'pc-retry',
+        config: { retry: { attempts: 3 } },
+        created_at: '2026-01-10T00:00:00Z',
+        last_updated_at: '2026-02-01T00:00:00Z',
+        previous_versions: [{ config: { retry: { attempts: 1 } } }],
+      }],
+      invites: [{ email: 'new@navy.test', role: 'member', created_at: '2026-01-20T12:00:00Z' }],
+      api_keys: [
+        { name: 'plain', type: 'organisation-service', secret: 'defaults-secret-0001' },
+        { name: 'ending', type: 'organisation-service', expires_at: '2030-01-01T00:00:00Z' },
+      ],
+    },
+  })).body
+  const secret = 'defaults-secret-0001'
+  t.match(tenant.workspaces, [{ name: 'Default', is_default: true }], 'an empty list of workspaces is none: the Default one')
+  t.equal(tenant.workspaces.length, 1)
+
+  const [grace] = tenant.users
+  const { first_name: first, last_name: last, role } = (await call(app, secret, { url: `/v1/admin/users/${grace.id}` })).body
+  t.same([first, last, role], ['grace.hopper', '', 'owner'], 'named by the email\'s part before the @')
+  t.equal((await call(app, secret, { url: `/v1/admin/users/${tenant.users[1].id}` })).body.role, 'member')
+
+  const [plain, ending] = await Promise.all(tenant.api_keys.map(async (key: { id: string }) => (await call(app, secret, { url: `/v1/api-keys/${key.id}` })).body))
+  t.match(plain, { creation_mode: 'ui', status: 'active', expires_at: null, expiry_enforced: 0, created_at: '2026-01-05T09:00:00.000Z', last_updated_at: '2026-01-05T09:00:00.000Z' })
+  t.match(ending, { expires_at: '2030-01-01T00:00:00.000Z', expiry_enforced: 1 })
+
+  const versions = (await call(app, secret, { url: '/v1/configs/pc-retry/versions' })).body.data
+  t.same(versions.map((v: { last_updated_at: string }) => v.last_updated_at), ['2026-02-01T00:00:00.000Z', '2026-01-10T00:00:00.000Z'],
+    'the current version saved at last_updated_at, the earlier one at created_at')
+
+  const [invite] = (await call(app, secret, { url: '/v1/admin/users/invites' })).body.data
+  t.match(invite, { created_at: '2026-01-20T12:00:00.000Z', expires_at: '2026-01-27T12:00:00.000Z' }, 'a week after its own created_at')
+})
+
 t.test('a fixture\'s member joined once both its workspace and its user were there', async t => {
   const app = await build(t)
   const tenant = (await call(app, undefined, {
