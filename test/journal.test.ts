@@ -143,6 +143,35 @@ t.test('bounded by the bytes it keeps too: a few large answers push the oldest o
   t.same(journal.list({}).map(e => e.query), ['n=6'], 'one answer over the bound is still kept, alone')
 })
 
+t.test('an entry that would pass the end of the ring by one byte starts at its start, whole; one that would reach an older one by a byte drops it', async t => {
+  // Entries of `room` bytes: a url of 9 characters and an ASCII answer of the rest, kept a byte a character.
+  const entry = (n: number, room: number) => {
+    const answer = JSON.stringify({ pad: 'x'.repeat(room - 9 - 10) })
+    return { at: n, method: 'GET', url: `/x?n=${n}000`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body: null, answer, answerBytes: answer.length }
+  }
+  const read = (journal: Journal) => journal.list({}).map(e => [e.query, (e.response.body.pad as string | undefined)?.length])
+
+  const past = new Journal(100, 1000)
+  past.record(entry(1, 500))
+  past.record(entry(2, 501))
+  t.same(read(past), [['n=2000', 482]], 'the second at the ring\'s start, its answer whole; the first dropped')
+
+  const reaching = new Journal(100, 1000)
+  for (const [n, room] of [[1, 400], [2, 400], [3, 200], [4, 401]]) reaching.record(entry(n, room))
+  t.same(read(reaching), [['n=4000', 382], ['n=3000', 181]], 'the fourth, at the start, would overwrite the second\'s first byte')
+  reaching.record(entry(5, 399))
+  t.same(read(reaching), [['n=5000', 380], ['n=4000', 382], ['n=3000', 181]], 'one that ends where the next begins keeps it')
+})
+
+t.test('each entry keeps its own header lines, though they begin as the last one\'s did', async t => {
+  const journal = new Journal(10)
+  const entry = (headers: string[]) => ({ at: 0, method: 'GET', url: '/x', status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers, body: null, answer: '{}' })
+  journal.record(entry(['host', 'a', 'x-extra', '1']))
+  journal.record(entry(['host', 'a']))
+  journal.record(entry(['host', 'a', 'x-extra', '1']))
+  t.same(journal.list({}).map(e => e.request.headers), [{ host: 'a', 'x-extra': '1' }, { host: 'a' }, { host: 'a', 'x-extra': '1' }])
+})
+
 t.test('cleared, it forgets every entry, those still held back to be written with the rest', async t => {
   const app = await build(t)
   for (const count of [3, 40]) {
@@ -173,8 +202,8 @@ t.test('kept as sent: text beyond ASCII, in the body, headers and answer, reads 
     t.equal(entry.api_key_id, entry.id % 2 ? 'k' : null)
     t.equal(entry.duration_ms, 1.5)
   }
-  journal.record({ at: 21, method: 'GET', url: '/api-keys', status: 200, durationMs: 2.9195620000000417, apiKeyId: null, operationId: null, headers: [], body: undefined, answer: '{}' })
-  t.equal(journal.list({})[0].duration_ms, 2.92, 'to the microsecond')
+  journal.record({ at: 21, method: 'GET', url: '/api-keys', status: 200, durationMs: 2.9184623, apiKeyId: null, operationId: null, headers: [], body: undefined, answer: '{}' })
+  t.equal(journal.list({})[0].duration_ms, 2.918, 'to the microsecond')
 })
 
 t.test('answers read back as given, whether kept as ASCII or as UTF-16, and whatever the sender counted', async t => {
