@@ -125,6 +125,15 @@ t.test('the calendar: February 29th only in leap years, centuries only every 400
   t.doesNotThrow(() => fc.assert(fc.property(instant, ms => parseInstant(new Date(ms).toISOString()) === ms)), 'every instant reads back from its rendering')
 })
 
+t.test('fractions of a second: fewer than three digits are tenths and hundredths, more are truncated to the millisecond', async t => {
+  for (const [fraction, ms] of [['5', 500], ['05', 50], ['050', 50], ['123456789', 123], ['9999', 999]] as const) {
+    t.equal(parseInstant(`2026-01-01T00:00:00.${fraction}Z`), Date.parse('2026-01-01T00:00:00Z') + ms, `.${fraction}`)
+  }
+  const app = await build(t)
+  const made = await call(app, DEV.admin, { method: 'POST', url: '/api-keys/organisation/service', payload: { name: 'k', scopes: [], expires_at: '2030-01-01T00:00:00.5+00:00' } })
+  t.equal((await call(app, DEV.admin, { url: `/api-keys/${made.body.id}` })).body.expires_at, '2030-01-01T00:00:00.500Z', 'as the API answers it')
+})
+
 const nested = (depth: number, inner = '1') => '{"a":'.repeat(depth) + inner + '}'.repeat(depth)
 
 t.test('deeply nested JSON is a 400 naming the limit, checked without recursion', async t => {
