@@ -149,6 +149,8 @@ t.test('a path pattern is matched segment by segment: globs within one, ** for w
     ['/api-keys/c2a7e0b4-*', key, true],
     ['/api-keys/*-000000000001', key, true],
     ['/api-keys/*-000000000002', key, false],
+    ['/api-keys*', '/v1/api-keys', true],
+    ['/admin/*s*', '/v1/admin/users', true],
     ['/api-keys/**', '/v1/api-keys', true],
     ['/**/users', '/v1/admin/users', true],
     ['/**/users', '/v1/admin/users/invites', false],
