@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { parse } from 'yaml'
 import { buildApp } from '../src/app.js'
 import { defaultConfig } from '../src/config.js'
@@ -80,33 +80,36 @@ t.test('an accepted invite and a config\'s earlier versions, given without ids, 
   t.match(invites.data[0].id, /^[0-9a-f-]{36}$/)
 })
 
-t.test('what a fixture leaves out gets the default its schema describes', async t => {
+// A fixture's organisation, made a tenant of a fresh app (the same planning as --seed, no file).
+async function tenantFrom (t: Test, fixture: object) {
   const app = await build(t)
-  const tenant = (await call(app, undefined, {
-    method: 'POST',
-    url: '/__mock/organisations',
-    payload: {
-      created_at: '2026-01-05T09:00:00Z',
-      workspaces: [],
-      users: [
-        { email: 'grace.hopper@navy.test', role: 'owner' },
-        { email: 'late@navy.test', created_at: '2026-03-01T00:00:00Z' },
-      ],
-      configs: [{
-        name: 'Retry',
-        slug: 'pc-retry',
-        config: { retry: { attempts: 3 } },
-        created_at: '2026-01-10T00:00:00Z',
-        last_updated_at: '2026-02-01T00:00:00Z',
-        previous_versions: [{ config: { retry: { attempts: 1 } } }],
-      }],
-      invites: [{ email: 'new@navy.test', role: 'member', created_at: '2026-01-20T12:00:00Z' }],
-      api_keys: [
-        { name: 'plain', type: 'organisation-service', secret: 'defaults-secret-0001' },
-        { name: 'ending', type: 'organisation-service', expires_at: '2030-01-01T00:00:00Z' },
-      ],
-    },
-  })).body
+  const { status, body } = await call(app, undefined, { method: 'POST', url: '/__mock/organisations', payload: fixture })
+  t.equal(status, 200)
+  return { app, tenant: body }
+}
+
+t.test('what a fixture leaves out gets the default its schema describes', async t => {
+  const { app, tenant } = await tenantFrom(t, {
+    created_at: '2026-01-05T09:00:00Z',
+    workspaces: [],
+    users: [
+      { email: 'grace.hopper@navy.test', role: 'owner' },
+      { email: 'late@navy.test', created_at: '2026-03-01T00:00:00Z' },
+    ],
+    configs: [{
+      name: 'Retry',
+      slug: 'pc-retry',
+      config: { retry: { attempts: 3 } },
+      created_at: '2026-01-10T00:00:00Z',
+      last_updated_at: '2026-02-01T00:00:00Z',
+      previous_versions: [{ config: { retry: { attempts: 1 } } }],
+    }],
+    invites: [{ email: 'new@navy.test', role: 'member', created_at: '2026-01-20T12:00:00Z' }],
+    api_keys: [
+      { name: 'plain', type: 'organisation-service', secret: 'defaults-secret-0001' },
+      { name: 'ending', type: 'organisation-service', expires_at: '2030-01-01T00:00:00Z' },
+    ],
+  })
   const secret = 'defaults-secret-0001'
   t.match(tenant.workspaces, [{ name: 'Default', is_default: true }], 'an empty list of workspaces is none: the Default one')
   t.equal(tenant.workspaces.length, 1)
@@ -129,20 +132,15 @@ t.test('what a fixture leaves out gets the default its schema describes', async 
 })
 
 t.test('a fixture\'s member joined once both its workspace and its user were there', async t => {
-  const app = await build(t)
-  const tenant = (await call(app, undefined, {
-    method: 'POST',
-    url: '/__mock/organisations',
-    payload: {
-      created_at: '2026-01-01T00:00:00Z',
-      workspaces: [
-        { name: 'Late', slug: 'ws-late', created_at: '2026-02-01T00:00:00Z', members: [{ user: 'old@x.test', role: 'member' }] },
-        { name: 'Early', slug: 'ws-early', members: [{ user: 'new@x.test', role: 'member' }, { user: 'old@x.test', role: 'admin' }] },
-      ],
-      users: [{ email: 'old@x.test', role: 'owner' }, { email: 'new@x.test', created_at: '2026-03-01T00:00:00Z' }],
-      api_keys: [{ name: 'k', type: 'organisation-service', secret: 'joined-secret-0001' }],
-    },
-  })).body
+  const { app, tenant } = await tenantFrom(t, {
+    created_at: '2026-01-01T00:00:00Z',
+    workspaces: [
+      { name: 'Late', slug: 'ws-late', created_at: '2026-02-01T00:00:00Z', members: [{ user: 'old@x.test', role: 'member' }] },
+      { name: 'Early', slug: 'ws-early', members: [{ user: 'new@x.test', role: 'member' }, { user: 'old@x.test', role: 'admin' }] },
+    ],
+    users: [{ email: 'old@x.test', role: 'owner' }, { email: 'new@x.test', created_at: '2026-03-01T00:00:00Z' }],
+    api_keys: [{ name: 'k', type: 'organisation-service', secret: 'joined-secret-0001' }],
+  })
   const members = async (slug: string) => (await call(app, 'joined-secret-0001', { url: `/v1/admin/workspaces/${slug}/users` })).body.data
     .map((m: { email: string, created_at: string, last_updated_at: string }) => [m.email, m.created_at, m.last_updated_at])
   t.same(await members('ws-early'), [
