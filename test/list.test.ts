@@ -56,6 +56,26 @@ t.test('a page past the end is empty and keeps the true total', async t => {
   }
 })
 
+t.test('the other lists count every match on any page: one partly full, and one past the end', async t => {
+  const app = await build(t)
+  const lists: [string, string, string][] = [
+    ['/v1/admin/workspaces', 'page_size', 'current_page'],
+    [`/v1/admin/workspaces/${SEED.workspaces.research.slug}/users`, 'page_size', 'current_page'],
+    ['/v1/admin/users', 'pageSize', 'currentPage'],
+    ['/v1/admin/users/invites', 'pageSize', 'currentPage'],
+    ['/v1/configs', 'page_size', 'current_page'],
+  ]
+  for (const [url, size, page] of lists) {
+    const all = (await call(app, DEV.admin, { url })).body as List
+    t.ok(all.total >= 2 && all.data.length === all.total, `${url}: the seed has ${all.total}`)
+    const paged = async (pageSize: number, current: number) => (await call(app, DEV.admin, { url: `${url}?${size}=${pageSize}&${page}=${current}` })).body as List
+    const last = await paged(all.total - 1, 1)
+    t.same([last.total, last.data.map(item => item.id)], [all.total, all.data.slice(-1).map(item => item.id)], `${url}: the last page, partly full`)
+    const past = await paged(1, all.total + 3)
+    t.same([past.total, past.data], [all.total, []], `${url}: past the end`)
+  }
+})
+
 t.test('page_size defaults to 50 and goes up to 1000', async t => {
   const app = await build(t)
   for (let i = 0; i < 60; i++) addKey(app, { type: 'workspace-service' })
