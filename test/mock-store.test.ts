@@ -140,6 +140,16 @@ t.test('a tenant from a fixture body: many workers may send the same one; given 
   t.match(empty.body, { name: 'Test organisation', users: [{ role: 'owner' }], api_keys: [{ type: 'organisation-service', key: String }, { type: 'workspace-service', key: String }] })
 })
 
+t.test('a tenant is answered with its workspaces, the default among them, and its users\' roles', async t => {
+  const app = await build(t)
+  const { body } = await call(app, undefined, post('/__mock/organisations', {
+    workspaces: [{ name: 'One', slug: 'ws-one' }, { name: 'Two', slug: 'ws-two', is_default: true }],
+    users: [{ email: 'a@x.test', role: 'owner' }, { email: 'b@x.test', role: 'admin' }, { email: 'c@x.test' }],
+  }))
+  t.same(body.workspaces.map((w: { slug: string, is_default: boolean }) => [w.slug, w.is_default]), [['ws-one', false], ['ws-two', true]])
+  t.same(body.users.map((u: { email: string, role: string }) => [u.email, u.role]), [['a@x.test', 'owner'], ['b@x.test', 'admin'], ['c@x.test', 'member']])
+})
+
 t.test('deleting a tenant removes everything in it; its keys stop at once', async t => {
   const app = await build(t)
   const tenant = (await call(app, undefined, post('/__mock/organisations'))).body
@@ -159,12 +169,13 @@ t.test('deleting a tenant removes everything in it; its keys stop at once', asyn
 })
 
 t.test('a key made exhausted through /__mock reads so, and back', async t => {
-  const app = await build(t)
+  const app = await build(t, { clock: new TestClock(Date.parse('2026-06-01T12:00:00Z')) })
   const url = `/__mock/api-keys/${SEED.apiKeys.sharedCi}/status`
   const spent = await call(app, undefined, post(url, { status: 'exhausted' }))
   t.equal(spent.status, 200)
   t.equal(spent.body.status, 'exhausted')
   t.equal((await call(app, DEV.admin, { url: `/api-keys/${SEED.apiKeys.sharedCi}` })).body.status, 'exhausted', 'a read shows it')
+  t.equal(spent.body.last_updated_at, '2026-06-01T12:00:00.000Z', 'changed when it was set')
   const listed = (await call(app, DEV.admin, { url: '/api-keys?page_size=100' })).body.data.find((k: { id: string }) => k.id === SEED.apiKeys.sharedCi)
   t.equal(listed.status, 'exhausted', 'so does the list')
   t.equal((await call(app, undefined, post(url, { status: 'active' }))).body.status, 'active')
