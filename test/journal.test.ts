@@ -38,7 +38,8 @@ t.test("the stand-in's own routes are not journalled, however their path is writ
       .on('error', reject).end()
   })
   for (const path of ['//__mock/clock', '/%5F%5Fmock/clock', '/__mock//clock', '//v1/api-keys', '/v1/api%2Dkeys']) t.equal(await get(path), 200, path)
-  t.same((await journal(app)).body.data.map((entry: { path: string }) => entry.path), ['/v1/api%2Dkeys', '//v1/api-keys'], 'only the requests to Portkey\'s routes')
+  t.equal(await get('/__mockery'), 404, 'a path that only begins as theirs do')
+  t.same((await journal(app)).body.data.map((entry: { path: string }) => entry.path), ['/__mockery', '/v1/api%2Dkeys', '//v1/api-keys'], 'only the requests to Portkey\'s routes, and to none')
 })
 
 t.test('a body refused as not JSON, or not sent as JSON, is kept as its text, and a JSON value that is not an object as {value}, as answers are', async t => {
