@@ -46,6 +46,18 @@ t.test('defaults, usage limits, scopes and expiry update as on create', async t 
   t.match(past.body.data.message, /expires_at: must be in the future/)
 })
 
+t.test('a default config the key\'s workspace does not have is a 400 naming defaults.config_id, as on create, and changes nothing', async t => {
+  const app = await build(t)
+  const before = await read(app, SEED.apiKeys.sharedCi)
+  for (const config of [SEED.configs.research.slug, SEED.configs.research.id, 'pc-nowhere']) {
+    const { status, body } = await call(app, DEV.admin, put(SEED.apiKeys.sharedCi, { name: 'no', defaults: { config_id: config } }))
+    t.equal(status, 400, config)
+    t.equal(body.data.message, `Invalid body field defaults.config_id: ${config} is not a config of the key's workspace`)
+  }
+  t.same(await read(app, SEED.apiKeys.sharedCi), before)
+  t.equal((await call(app, DEV.admin, put(SEED.apiKeys.sharedCi, { defaults: { config_id: SEED.configs.shared.slug } }))).status, 200, 'its own workspace\'s')
+})
+
 t.test('a key\'s api_key_defaults_id is made with its first defaults, and kept through later updates', async t => {
   const app = await build(t)
   const defaultsId = async (id: string) => (await read(app, id)).api_key_defaults_id
@@ -93,6 +105,10 @@ t.test('updating needs the update scope for the target type and sight of the key
   const { secret } = addKey(app, { type: 'organisation-service', scopes: ['workspace_user_api_keys.read'] })
   t.equal((await call(app, secret, put(SEED.apiKeys.carol, { name: 'no' }))).status, 403)
   t.equal((await call(app, DEV.admin, put(crypto.randomUUID(), { name: 'no' }))).status, 404)
+  const other = addKey(app, { type: 'organisation-service', scopes: ['workspace_service_api_keys.update'] })
+  t.equal((await call(app, other.secret, put(SEED.apiKeys.carol, { name: 'no' }))).status, 403, 'the update scope of another type of key')
+  t.equal((await read(app, SEED.apiKeys.carol)).name, 'Carol\'s key', 'unchanged')
+  t.equal((await call(app, other.secret, put(SEED.apiKeys.sharedCi, { name: 'yes' }))).status, 200, 'and of this type')
 })
 
 t.test('delete: {} back, then a 404 on read, a 401 for its secret, and a 404 on a second delete', async t => {
@@ -119,5 +135,8 @@ t.test('deleting needs the delete scope and sight of the key', async t => {
   t.equal((await call(app, DEV.user, { method: 'DELETE', url: `/api-keys/${SEED.apiKeys.workspaceUser}` })).status, 403)
   const { secret } = addKey(app, { type: 'organisation-service', scopes: ['workspace_user_api_keys.update'] })
   t.equal((await call(app, secret, { method: 'DELETE', url: `/api-keys/${SEED.apiKeys.carol}` })).status, 403)
+  const other = addKey(app, { type: 'organisation-service', scopes: ['workspace_service_api_keys.delete'] })
+  t.equal((await call(app, other.secret, { method: 'DELETE', url: `/api-keys/${SEED.apiKeys.carol}` })).status, 403, 'the delete scope of another type of key')
   t.equal((await read(app, SEED.apiKeys.carol)).id, SEED.apiKeys.carol, 'still there')
+  t.equal((await call(app, other.secret, { method: 'DELETE', url: `/api-keys/${SEED.apiKeys.sharedCi}` })).status, 200, 'and of this type')
 })
