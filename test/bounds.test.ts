@@ -116,6 +116,9 @@ t.test('with the clock near the end of year 9999, a rotation whose transition wo
   t.equal(refused.body.data.message, 'Invalid body field key_transition_period_ms: the transition would end after 9999-12-31T23:59:59.999Z')
   const rotated = await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${id}/rotate` })
   t.equal(rotated.body.key_transition_expires_at, '9999-12-31T00:30:00.000Z', 'the default half hour still fits')
+  const last = addKey(app, { type: 'workspace-service' })
+  const toTheEnd = await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${last.id}/rotate`, payload: { key_transition_period_ms: 86_399_999 } })
+  t.equal(toTheEnd.body.key_transition_expires_at, '9999-12-31T23:59:59.999Z', 'a transition may end at the last instant')
 })
 
 t.test('the calendar: February 29th only in leap years, centuries only every 400 years', async t => {
