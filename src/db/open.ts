@@ -8,10 +8,12 @@ const MIGRATION_FILE = /^(\d{3})\.do\.[\w-]+\.sql$/
 
 export type Db = Database.Database
 
-/** An in-memory database made from an image (Store.image()), migrated like any other. */
+/**
+ * An in-memory database made from an image of an in-memory store (Store.image()), migrated like any
+ * other. A file store's image, in WAL mode, is only ever written back to its file.
+ */
 export function openImage (image: Buffer): Db {
-  // Bytes 18 and 19 of the header say 2 in a WAL database, which an in-memory one cannot be.
-  const db = new Database(image[18] === 2 ? Buffer.concat([image.subarray(0, 18), Buffer.from([1, 1]), image.subarray(20)]) : image)
+  const db = new Database(image)
   db.pragma('foreign_keys = ON')
   migrate(db)
   return db
