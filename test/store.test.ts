@@ -49,6 +49,18 @@ t.test('migrations are tracked in user_version, applied once, and a newer databa
   t.throws(() => openDatabase(path), /newer than this portkey-mock knows/)
 })
 
+t.test('a store just migrated enforces its references again: a deleted key\'s retired secrets go with it', async t => {
+  const db = join(t.testdir(), 'fresh.db')
+  const app = await build(t, { config: { db } })
+  t.equal(app.store.db.pragma('foreign_keys', { simple: true }), 1, 'on, after the migrations turned them off')
+  const { id } = addKey(app, { type: 'workspace-service' })
+  t.equal((await call(app, DEV.admin, { method: 'POST', url: `/api-keys/${id}/rotate` })).status, 200)
+  const retired = () => app.store.db.prepare('SELECT count(*) FROM api_key_retired_secrets WHERE api_key_id = ?').pluck().get(id)
+  t.equal(retired(), 1)
+  t.equal((await call(app, DEV.admin, { method: 'DELETE', url: `/api-keys/${id}` })).status, 200)
+  t.equal(retired(), 0)
+})
+
 /** An in-memory database at migration `version`, as a store written by that release would be. */
 function migratedTo (t: Test, version: number): Database.Database {
   const db = new Database(':memory:')
