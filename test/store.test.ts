@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import fc from 'fast-check'
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { migrate, openDatabase } from '../src/db/open.js'
@@ -59,6 +59,30 @@ t.test('a store just migrated enforces its references again: a deleted key\'s re
   t.equal(retired(), 1)
   t.equal((await call(app, DEV.admin, { method: 'DELETE', url: `/api-keys/${id}` })).status, 200)
   t.equal(retired(), 0)
+})
+
+t.test('migrations are checked as they are applied: numbered without gaps, none breaking a reference, a failed one leaving no trace', async t => {
+  const directory = (name: string, files: Record<string, string>) => {
+    const path = join(t.testdir(), name)
+    mkdirSync(path)
+    for (const [file, sql] of Object.entries(files)) writeFileSync(join(path, file), sql)
+    return path
+  }
+  const db = new Database(':memory:')
+  t.teardown(() => db.close())
+  const gap = directory('gap', { '001.do.one.sql': 'CREATE TABLE one (x);', '003.do.three.sql': 'CREATE TABLE three (x);' })
+  t.throws(() => { migrate(db, gap) }, /^migrations must be numbered 001, 002, \.\.\. without gaps: 003\.do\.three\.sql$/)
+  t.equal(db.pragma('user_version', { simple: true }), 0, 'none applied')
+
+  db.pragma('foreign_keys = ON')
+  const breaking = directory('breaking', {
+    '001.do.tables.sql': 'CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (parent_id TEXT REFERENCES parent (id));',
+    '002.do.orphan.sql': "INSERT INTO child VALUES ('missing');",
+  })
+  t.throws(() => { migrate(db, breaking) }, /^migration 002\.do\.orphan\.sql breaks a reference from child$/)
+  t.equal(db.pragma('user_version', { simple: true }), 1, 'the first applied, the second not')
+  t.equal(db.prepare('SELECT count(*) FROM child').pluck().get(), 0, 'nothing of the second kept')
+  t.equal(db.pragma('foreign_keys', { simple: true }), 1, 'references enforced again')
 })
 
 /** An in-memory database at migration `version`, as a store written by that release would be. */

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { packageFile } from '../package-files.js'
@@ -55,9 +56,10 @@ function claim (db: Db): void {
 // Applies each numbered file after the database's `user_version`, each in its own transaction
 // together with the version it brings the database to, so a failed migration leaves no trace.
 // Foreign keys are off while they run, so that a migration may rebuild a table others refer to
-// (SQLite's own procedure); every reference must still hold before each one commits.
-export function migrate (db: Db): void {
-  const files = readdirSync(MIGRATIONS).filter(f => MIGRATION_FILE.test(f)).sort()
+// (SQLite's own procedure); every reference must still hold before each one commits. The files are
+// the package's own, or, in a test, those of another directory.
+export function migrate (db: Db, directory = MIGRATIONS): void {
+  const files = readdirSync(directory).filter(f => MIGRATION_FILE.test(f)).sort()
   files.forEach((file, index) => {
     if (Number(MIGRATION_FILE.exec(file)![1]) !== index + 1) throw new Error(`migrations must be numbered 001, 002, ... without gaps: ${file}`)
   })
@@ -71,7 +73,7 @@ export function migrate (db: Db): void {
   try {
     for (const [index, file] of files.entries()) {
       if (index < current) continue
-      const sql = readFileSync(MIGRATIONS + file, 'utf8')
+      const sql = readFileSync(join(directory, file), 'utf8')
       db.transaction(() => {
         db.exec(sql)
         const broken = db.pragma('foreign_key_check') as { table: string }[]
