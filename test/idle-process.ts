@@ -1,6 +1,6 @@
 // A process for test/idle.test.ts: grows V8's young generation, then, as MODE says, rests with the
-// idle release on (`idle`) or off (`off`), or stays busy with it on (`busy`); it prints the young
-// generation's size in MiB every 250 ms, for 8 s.
+// idle release on (`idle`) or off (`off`), stays busy with it on (`busy`), or is busy for 2 s and
+// then rests (`was-busy`); it prints the young generation's size in MiB every 250 ms, for 8 s.
 import v8 from 'node:v8'
 import { releaseMemoryWhenIdle } from '../src/idle.js'
 
@@ -16,12 +16,14 @@ kept.length = 0
 if (mode !== 'off') releaseMemoryWhenIdle(100)
 
 // Busy without allocating (so that V8 would shrink the young generation at any scavenge): ~200 ms
-// of integer sums at a time, between 5 ms rests.
-if (mode === 'busy') {
+// of integer sums at a time, between 5 ms rests; for the whole run (`busy`) or its first 2 s
+// (`was-busy`).
+if (mode === 'busy' || mode === 'was-busy') {
+  const until = mode === 'busy' ? Infinity : Date.now() + 2000
   let sum = 0
   const spin = () => {
     for (let k = 0; k < 50_000_000; k++) sum = (sum + k) | 0
-    setTimeout(spin, 5)
+    if (Date.now() < until) setTimeout(spin, 5)
   }
   spin()
 }
