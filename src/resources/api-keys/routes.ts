@@ -40,7 +40,7 @@ export default async function apiKeys (app: FastifyInstance): Promise<void> {
 
   serve(app, createApiKey, mayManageApiKeys('create'), ({ caller, params, body }) => {
     const type = keyTypeOf(params.type, params.sub_type)
-    // A workspace key is refused an organisation key here too: it can hold no organisation scope.
+    // This refuses a workspace key an organisation key too: it can hold no organisation scope.
     assertScope(caller, type, 'create')
     if (body.organisation_id !== undefined && body.organisation_id !== caller.organisationId) throw forbidden()
     const owner = ownerOfNewKey(store, caller, type, body)
