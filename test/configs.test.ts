@@ -75,6 +75,21 @@ t.test('without a workspace_id an organisation key\'s config goes to the default
   t.equal((await call(app, DEV.admin, { method: 'POST', url: '/configs', payload: { name: 'x' } })).status, 400, 'config is required')
 })
 
+t.test('the default workspace is the one flagged so, wherever the organisation lists it', async t => {
+  const app = await build(t)
+  const { body: tenant } = await call(app, undefined, {
+    method: 'POST', url: '/__mock/organisations', payload: {
+      created_at: '2026-01-01T00:00:00Z',
+      workspaces: [{ name: 'First', slug: 'ws-first' }, { name: 'Second', slug: 'ws-second', is_default: true, created_at: '2026-02-01T00:00:00Z' }],
+      users: [{ email: 'owner@tenant.test', role: 'owner' }],
+      api_keys: [{ name: 'k', type: 'organisation-service', secret: 'tenant-config-secret-01' }],
+    },
+  })
+  const { body } = await call(app, 'tenant-config-secret-01', { method: 'POST', url: '/v1/configs', payload: { name: 'x', config: {} } })
+  const second = tenant.workspaces.find((w: { slug: string }) => w.slug === 'ws-second')
+  t.equal((await call(app, 'tenant-config-secret-01', { url: `/v1/configs/${body.slug}` })).body.workspace_id, second.id)
+})
+
 t.test('an API key\'s defaults.config_id names a config its workspace can use; a config in use is not deleted', async t => {
   const app = await build(t)
   const key = (workspace: string, configId: string) => call(app, DEV.admin, {

@@ -24,7 +24,8 @@ t.test('users: newest first, paged by pageSize and currentPage, filtered by role
 t.test('retrieve, change the role (answering the user), remove with keys and memberships; never the owner', async t => {
   const app = await build(t, { clock: new TestClock(Date.parse('2026-03-10T12:00:00.000Z')) })
   t.match((await call(app, DEV.admin, { url: `/admin/users/${carol.id}` })).body, { id: carol.id, role: 'admin', workspace_ids: [research.id] })
-  t.equal((await call(app, DEV.admin, { url: '/admin/users/00000000-0000-4000-8000-000000000000' })).status, 404)
+  const missing = await call(app, DEV.admin, { url: '/admin/users/00000000-0000-4000-8000-000000000000' })
+  t.same([missing.status, missing.body.data.message], [404, 'User 00000000-0000-4000-8000-000000000000 not found'], 'named in the refusal')
 
   const updated = await call(app, DEV.admin, { method: 'PUT', url: `/admin/users/${carol.id}`, payload: { role: 'member' } })
   t.equal(updated.status, 200)

@@ -106,6 +106,7 @@ t.test('create answers a workspace that keys can be created in at once, with its
   const long = (await call(app, DEV.admin, create({ name: `${'x'.repeat(39)} yz` }))).body.slug
   t.match(long, new RegExp(`^ws-${'x'.repeat(39)}-[0-9a-f]{6}$`), 'a long name, cut')
   t.match((await call(app, DEV.admin, create({ name: '🚀' }))).body.slug, /^ws-workspace-[0-9a-f]{6}$/, 'a name of no letter or digit')
+  t.match((await call(app, DEV.admin, create({ name: ' (R&D) Lab! ' }))).body.slug, /^ws-r-d-lab-[0-9a-f]{6}$/, 'no dash from what begins or ends the name')
   const twice = await call(app, DEV.admin, create({ name: 'Twice', users: [SEED.users.bob.id, SEED.users.bob.id] }))
   t.equal(twice.status, 200, 'a user named twice')
   t.same((await call(app, DEV.admin, { url: `/admin/workspaces/${twice.body.id}` })).body.users.map((u: { id: string }) => u.id), [SEED.users.bob.id], 'is a member once')
@@ -152,6 +153,10 @@ t.test('update changes only what is sent; an empty icon and null limits clear', 
   t.match(read, { name: 'Lab', icon: null, defaults: { user_api_key_config: null } })
   // t.match would take any array for []: the limits are compared whole.
   t.same([read.usage_limits, read.rate_limits], [[], []], 'null limits clear')
+
+  await put({ defaults: { input_guardrails: [], output_guardrails: ['pg-tone-9c2d1e'] } })
+  read = (await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).body
+  t.same([read.defaults.input_guardrails, read.defaults.output_guardrails], [[], ['pg-tone-9c2d1e']], 'guardrails sent replace those held')
   t.equal((await put({ name: '' })).status, 400)
 })
 
