@@ -86,9 +86,9 @@ t.test('migrations are checked as they are applied: numbered without gaps, none 
   t.equal(db.pragma('foreign_keys', { simple: true }), 1, 'references enforced again')
 })
 
-/** An in-memory database at migration `version`, as a store written by that release would be. */
-function migratedTo (t: Test, version: number): Database.Database {
-  const db = new Database(':memory:')
+/** A database (in memory, or the file) at migration `version`, as a store written by that release would be. */
+function migratedTo (t: Test, version: number, file = ':memory:'): Database.Database {
+  const db = new Database(file)
   t.teardown(() => db.close())
   const migrations = new URL('../migrations/', import.meta.url)
   for (const file of readdirSync(migrations).sort().slice(0, version)) db.exec(readFileSync(new URL(file, migrations), 'utf8'))
@@ -133,6 +133,26 @@ t.test('migration 11 keeps every membership, numbered in the order the members w
     [['u2', 'b@x.test'], ['u1', 'a@x.test'], ['u3', 'c@x.test']], 'the view reads them with their users')
   t.throws(() => db.prepare("INSERT INTO workspace_members (workspace_id, user_id, role, created_at, last_updated_at) VALUES ('w1', 'u1', 'admin', 9, 9)").run(),
     /UNIQUE/, 'a user is a member of a workspace once')
+})
+
+t.test('a store written before default workspaces (migration 2) has none: a config is then made only in a workspace it names', async t => {
+  const file = join(t.testdir(), 'before-defaults.db')
+  const db = migratedTo(t, 1, file)
+  const [ORG, WORKSPACE, KEY] = ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e', '2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e6f']
+  db.exec(`INSERT INTO organisations (id, name, created_at) VALUES ('${ORG}', 'Org', 0);
+    INSERT INTO workspaces (id, organisation_id, slug, name, created_at) VALUES ('${WORKSPACE}', '${ORG}', 'ws-old', 'Old', 0);
+    INSERT INTO api_keys (id, organisation_id, type, name, masked_key, status, creation_mode, scopes, created_at, last_updated_at)
+    VALUES ('${KEY}', '${ORG}', 'organisation-service', 'Old key', 'm', 'active', 'api', '["configs.create","configs.read"]', 0, 0)`)
+  db.prepare('INSERT INTO api_key_secrets (key_hash, api_key_id, expires_at, created_at) VALUES (?, ?, NULL, 0)').run(hashSecret('old-store-secret-0001'), KEY)
+  db.close()
+
+  const app = await build(t, { config: { db: file } })
+  const create = (payload: object) => call(app, 'old-store-secret-0001', { method: 'POST', url: '/v1/configs', payload: { name: 'x', config: {}, ...payload } })
+  const unnamed = await create({})
+  t.same([unnamed.status, unnamed.body.data.message], [400, 'Missing body field workspace_id'], 'no default workspace to fall back on')
+  const named = await create({ workspace_id: 'ws-old' })
+  t.equal(named.status, 200)
+  t.equal((await call(app, 'old-store-secret-0001', { url: `/v1/configs/${named.body.slug}` })).body.workspace_id, WORKSPACE)
 })
 
 t.test('each page statement of the repository walks an index: no sort, no scan, whatever the store holds', async t => {
