@@ -71,6 +71,17 @@ t.test('every field of the request is stored and read back in the API shape', as
   t.equal(read.id, body.id, 'the id in the body was ignored')
 })
 
+t.test('a key made of a name and scopes alone reads every optional field as unset', async t => {
+  const app = await build(t)
+  const { body } = await call(app, DEV.admin, create('organisation/service', { name: 'bare', scopes: [] }))
+  const read = (await call(app, DEV.admin, { url: `/api-keys/${body.id}` })).body
+  const fields = ['description', 'rate_limits', 'usage_limits', 'alert_emails', 'expires_at', 'expiry_enforced', 'defaults', 'allow_config_override', 'api_key_defaults_id', 'rotation_policy'] as const
+  t.same(Object.fromEntries(fields.map(field => [field, read[field]])), {
+    description: null, rate_limits: [], usage_limits: null, alert_emails: null, expires_at: null, expiry_enforced: 0,
+    defaults: { metadata: null, config_id: null }, allow_config_override: null, api_key_defaults_id: null, rotation_policy: null,
+  })
+})
+
 t.test('weekly and every-N-days resets compute their next reset', async t => {
   const clock = new TestClock(Date.parse('2026-03-11T15:00:00.000Z')) // a Wednesday
   const app = await build(t, { clock })
@@ -118,6 +129,7 @@ t.test('bad creates are a 400 naming what is wrong', async t => {
     ['organisation/service', { name: 'x', scopes: [], rotation_policy: { key_transition_period_ms: 1800000 } }, /needs rotation_period or next_rotation_at/],
     ['organisation/service', { name: 'x', scopes: [], rotation_policy: { rotation_period: 'weekly', key_transition_period_ms: 1000 } }, /key_transition_period_ms/],
     ['organisation/service', { name: 'x', scopes: [], rotation_policy: { rotation_period: 'weekly', key_transition_period_ms: 604800000 } }, /shorter than the weekly/],
+    ['organisation/service', { name: 'x', scopes: [], rotation_policy: { rotation_period: 'monthly', key_transition_period_ms: 2419200000 } }, /shorter than the monthly/],
     ['organisation/service', [1, 2], /body/],
     ['organisation/service', { name: 'x', scopes: [], defaults: { config_id: 'pc-nowhere' } }, /^Invalid body field defaults\.config_id: pc-nowhere is not a config of the key's organisation$/],
   ]
