@@ -38,11 +38,8 @@ export function assertScope (caller: Caller, type: ApiKeyType, ...actions: Actio
 }
 
 /**
- * The key types a list shows this caller: those it holds `list` for. Never organisation keys to a
+ * The key types a list shows this caller: those it holds `list` for, one at least (the list's
+ * permit, mayManageApiKeys('list'), refuses a caller that holds none). Never organisation keys to a
  * workspace key, which can hold no organisation scope (src/platform/access.ts, mayHold).
  */
-export function listableTypes (caller: Caller): ApiKeyType[] {
-  const types = API_KEY_TYPES.filter(type => caller.scopes.has(scope(type, 'list')))
-  if (types.length === 0) throw forbidden()
-  return types
-}
+export const listableTypes = (caller: Caller): ApiKeyType[] => API_KEY_TYPES.filter(type => caller.scopes.has(scope(type, 'list')))
