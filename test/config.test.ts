@@ -38,6 +38,11 @@ t.test('each number is taken up to its bound and refused one past it, naming the
   t.match(parseCommand(['--headers-timeout', '30000'], {}), { config: { headersTimeout: 30_000, requestTimeout: 30_000 } }, 'headers may take the whole request\'s time')
 })
 
+t.test('an empty host or store file is refused, naming the setting', async t => {
+  t.throws(() => parseCommand(['--host='], {}), { message: /^Invalid configuration:\n {2}--host \/ PORTKEY_MOCK_HOST: must NOT have fewer than 1 characters$/ })
+  t.throws(() => parseCommand([], { PORTKEY_MOCK_DB: '' }), { message: /^Invalid configuration:\n {2}--db \/ PORTKEY_MOCK_DB: must NOT have fewer than 1 characters$/ })
+})
+
 t.test('a deterministic seed implies --deterministic, unless deterministic is set to false', async t => {
   t.match(parseCommand(['--deterministic-seed', '7'], {}), { config: { deterministic: true, deterministicSeed: 7 } })
   t.match(parseCommand([], { PORTKEY_MOCK_DETERMINISTIC_SEED: '7' }), { config: { deterministic: true, deterministicSeed: 7 } })

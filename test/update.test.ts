@@ -80,6 +80,14 @@ t.test('reset_usage brings an exhausted key back to active', async t => {
   t.match(await read(app, SEED.apiKeys.exhausted), { status: 'active', last_reset_at: '2026-04-01T00:00:00.000Z' })
 })
 
+t.test('reset_usage: false resets nothing', async t => {
+  const app = await build(t, { clock: new TestClock(Date.parse('2026-04-01T00:00:00.000Z')) })
+  const before = await read(app, SEED.apiKeys.exhausted)
+  t.equal((await call(app, DEV.admin, put(SEED.apiKeys.exhausted, { reset_usage: false }))).status, 200)
+  const after = await read(app, SEED.apiKeys.exhausted)
+  t.same([after.status, after.last_reset_at], ['exhausted', before.last_reset_at])
+})
+
 t.test('what a key is cannot change: a different value is a 400 naming the field; echoes are fine', async t => {
   const app = await build(t)
   const id = SEED.apiKeys.workspaceUser
