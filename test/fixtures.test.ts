@@ -227,6 +227,11 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
     const empty = t.throws(() => buildApp(defaultConfig({ seed: file('empty.yaml', text), logLevel: 'silent' }))) as unknown as FixtureError
     t.same(empty.problems, [`${join(dir, 'empty.yaml')}: holds nothing; a fixture has organisations at least`], `${JSON.stringify(text)}: named as empty`)
   }
+  // Six levels of ten aliases each: a million names from a file of seven lines.
+  const laughs = ['a: &l0 [x, x, x, x, x, x, x, x, x, x]', ...[1, 2, 3, 4, 5].map(n => `l${n}: &l${n} [${Array(10).fill(`*l${n - 1}`).join(', ')}]`), 'organisations: [*l5]'].join('\n')
+  const bomb = t.throws(() => buildApp(defaultConfig({ seed: file('laughs.yaml', laughs), logLevel: 'silent' }))) as unknown as FixtureError
+  t.type(bomb, FixtureError)
+  t.same(bomb.problems, [`${join(dir, 'laughs.yaml')}: Excessive alias count indicates a resource exhaustion attack`], 'aliases that expand too far: refused, not expanded')
   const missing = t.throws(() => buildApp(defaultConfig({ seed: join(dir, 'nope.yaml'), logLevel: 'silent' }))) as unknown as FixtureError
   t.match(missing.problems[0], /nope\.yaml: ENOENT/)
 })
