@@ -26,6 +26,9 @@ t.test('the clock: read, set, advance, freeze, back to real time', async t => {
   t.equal(ahead.offset_ms, 24 * HOUR, 'a running clock runs a day ahead')
   t.ok(Math.abs(Date.parse(ahead.now) - (Date.now() + 24 * HOUR)) < 1000)
   t.match((await call(app, undefined, setClock({ freeze: true }))).body, { frozen: true, offset_ms: 0 }, 'frozen a day ahead: no longer running ahead of anything')
+  const back = (await call(app, undefined, setClock({ real: true }))).body
+  t.match(back, { frozen: false, offset_ms: 0 }, 'back to real time from a day ahead')
+  t.ok(Math.abs(Date.parse(back.now) - Date.now()) < 1000, 'the machine\'s time, not a day ahead of it')
 })
 
 t.test('bad clock changes are a 400 naming what is wrong, and change nothing', async t => {
