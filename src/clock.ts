@@ -26,11 +26,8 @@ export class MockClock implements Clock {
   /** Whether it reads the machine's own time, unmoved. */
   get machineTime (): boolean { return this.base === systemClock && this.#frozenAt === null && this.#offset === 0 }
 
-  /** Time stands still at `ms`. */
-  set (ms: number): void {
-    this.#frozenAt = ms
-    this.#offset = 0
-  }
+  /** Time stands still at `ms`. The offset, unread while time stands still, goes when it runs again (real). */
+  set (ms: number): void { this.#frozenAt = ms }
 
   /** Time moves forward by `ms`, whether it runs or stands still. */
   advance (ms: number): void {
