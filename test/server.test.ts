@@ -148,3 +148,14 @@ t.test('a fixture of twelve keys into a file store: ten shown and the rest count
   t.match(again, 'None of the seed\'s keys is in this store.', 'a file seeded earlier keeps its own keys')
   t.notMatch(again, DEV.admin)
 })
+
+t.test('a fixture of exactly ten keys: all shown, none counted', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-banner-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const seed = join(dir, 'ten.json')
+  const keys = Array.from({ length: 10 }, (_, i) => ({ name: `key ${i}`, type: 'organisation-service', secret: `ten-secret-${String(i).padStart(4, '0')}` }))
+  writeFileSync(seed, JSON.stringify({ organisations: [{ name: 'Ten', api_keys: keys }] }))
+  const stdout = await bannerOf(t, ['--seed', seed])
+  t.match(stdout, 'ten-secret-0009   key 9')
+  t.notMatch(stdout, '... and', 'no line counting the rest')
+})
