@@ -16,6 +16,14 @@ t.test('a missing or empty x-portkey-api-key is a 401 on every Portkey route', a
   }
 })
 
+t.test('the three dev keys answer to the secrets their settings give, and no longer to the built-in ones', async t => {
+  const app = await build(t, { config: { adminApiKey: 'custom-admin-secret-01', workspaceApiKey: 'custom-workspace-secret-02', userApiKey: 'custom-user-secret-03' } })
+  const statusOf = async (secret: string) => (await call(app, secret, { url: '/v1/api-keys' })).status
+  t.same([await statusOf('custom-admin-secret-01'), await statusOf('custom-workspace-secret-02'), await statusOf('custom-user-secret-03')], [200, 200, 403],
+    'each authenticates (a user key may not manage keys: a 403, not a 401)')
+  t.same([await statusOf(DEV.admin), await statusOf(DEV.workspace), await statusOf(DEV.user)], [401, 401, 401])
+})
+
 t.test('an unknown secret is a 401 that says nothing more', async t => {
   const app = await build(t)
   for (const secret of ['nope-nope-nope', `${DEV.admin}x`, DEV.admin.toUpperCase(), `${DEV.admin}, ${DEV.admin}`]) {
