@@ -211,6 +211,8 @@ t.test('a JSON body sent compressed is a 415 naming its coding; one that parses 
   // Compressed bytes that happen to open many brackets are named for their coding too.
   const bracketed = await sent('br', '['.repeat(100))
   t.same([bracketed.status, bracketed.body.data.message], [415, 'Unsupported Media Type: a body must be sent uncompressed, not with Content-Encoding "br"'])
+  t.equal((await sent('x'.repeat(300), gzipSync(body))).body.data.message,
+    `Unsupported Media Type: a body must be sent uncompressed, not with Content-Encoding "${'x'.repeat(100)}"`, 'a long coding, cut at 100 characters')
   t.equal(storeContents(app), before, 'nothing is created')
   t.equal((await sent('utf-8', body)).status, 200, 'a body that parses is taken')
   const identity = await sent(' Identity ', '{"name":')

@@ -74,4 +74,6 @@ t.test('an unknown scope is a 400 naming it', async t => {
   const { status, body } = await call(app, DEV.admin, createIn({ scopes: ['completions.write', 'api_keys.godmode'] }))
   t.equal(status, 400)
   t.equal(body.data.message, 'Invalid body field scopes[1]: "api_keys.godmode" is not one of the values the contract allows')
+  const long = await call(app, DEV.admin, createIn({ scopes: [`api_keys.${'x'.repeat(300)}`] }))
+  t.equal(long.body.data.message, `Invalid body field scopes[0]: "api_keys.${'x'.repeat(90)} is not one of the values the contract allows`, 'a long one cut at 100 characters')
 })

@@ -201,6 +201,14 @@ t.test('delete: the default workspace never; dependents only with force_delete, 
 
 // The requests the Terraform provider's client sends for portkey_workspace (internal/client/client.go):
 // POST, then GET by id to read; PUT, whose answer it ignores, then GET; DELETE with {name, force_delete}.
+t.test('a refused delete counts none of a kind as none, in the plural', async t => {
+  const app = await build(t)
+  const { body } = await call(app, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'Lone', users: [SEED.users.bob.id] } })
+  const refused = await call(app, DEV.admin, { method: 'DELETE', url: `/admin/workspaces/${body.id}` })
+  t.equal(refused.body.data.message, `Unable to delete: workspace ${body.slug} still has 0 API keys, 0 configs and 1 member. ` +
+    'Remove them first, or send force_delete: true to delete them with it')
+})
+
 t.test('the Terraform provider\'s workspace flow: create, read, update, import, destroy', async t => {
   const app = await build(t)
   const headers = { 'content-type': 'application/json' }
