@@ -89,3 +89,30 @@ t.test('slow headers and a stalled body time out with a 408 in the envelope', as
   enveloped(t, stalled, 408, 'AB01', /timed out/)
   t.ok(stalled.ms >= 500 && stalled.ms < 5000, `the body was given the request timeout: ${stalled.ms} ms`)
 })
+
+t.test('a request whose headers end while the server closes is still answered as Portkey answers, not with the framework\'s 503', async t => {
+  const app = await build(t)
+  const url = new URL(await listen(app))
+  const socket = connect(Number(url.port), url.hostname)
+  await once(socket, 'connect')
+  let text = ''
+  socket.setEncoding('latin1').on('data', chunk => { text += chunk })
+  socket.write(`GET /v1/api-keys?page_size=1 HTTP/1.1\r\nHost: x\r\nx-portkey-api-key: ${DEV.admin}\r\n`)
+  await new Promise(resolve => setTimeout(resolve, 50))
+  const closing = app.close()
+  socket.end('\r\n')
+  await once(socket, 'close')
+  await closing
+  const [headers, body = ''] = text.split('\r\n\r\n')
+  t.match(headers, /^HTTP\/1\.1 200 /)
+  const page = JSON.parse(body)
+  t.same([page.object, page.data.length], ['list', 1])
+})
+
+t.test('a trailing slash is ignored, as a doubled one is', async t => {
+  const app = await build(t)
+  const get = async (url: string) => (await app.inject({ url, headers: { 'x-portkey-api-key': DEV.admin } })).body
+  const page = await get('/v1/api-keys')
+  t.match(page, /^\{"total":/)
+  for (const url of ['/v1/api-keys/', '/api-keys/', '/v1//api-keys/']) t.equal(await get(url), page, url)
+})
