@@ -135,12 +135,18 @@ t.test('with a fixture and an admin token: the banner lists the fixture\'s keys 
   t.notMatch(stdout, 'let-me-in-please', 'and not the token')
 })
 
-t.test('a fixture of twelve keys into a file store: ten shown and the rest counted; the file started again on the built-in seed has none of its keys', async t => {
+// A directory of its own holding a fixture of `count` organisation keys, their secrets `<word>-secret-0000` on.
+function fixtureOfKeys (t: Test, count: number, word: string): { dir: string, seed: string } {
   const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-banner-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const seed = join(dir, 'twelve.json')
-  const keys = Array.from({ length: 12 }, (_, i) => ({ name: `key ${i}`, type: 'organisation-service', secret: `twelve-secret-${String(i).padStart(4, '0')}` }))
-  writeFileSync(seed, JSON.stringify({ organisations: [{ name: 'Twelve', api_keys: keys }] }))
+  const seed = join(dir, `${word}.json`)
+  const keys = Array.from({ length: count }, (_, i) => ({ name: `key ${i}`, type: 'organisation-service', secret: `${word}-secret-${String(i).padStart(4, '0')}` }))
+  writeFileSync(seed, JSON.stringify({ organisations: [{ name: word, api_keys: keys }] }))
+  return { dir, seed }
+}
+
+t.test('a fixture of twelve keys into a file store: ten shown and the rest counted; the file started again on the built-in seed has none of its keys', async t => {
+  const { dir, seed } = fixtureOfKeys(t, 12, 'twelve')
   const db = join(dir, 'store.db')
   const first = await bannerOf(t, ['--seed', seed, '--db', db, '--deterministic-seed', '7'])
   t.match(first, `store: ${db}   seed: ${seed}   deterministic (seed 7)`)
@@ -153,12 +159,7 @@ t.test('a fixture of twelve keys into a file store: ten shown and the rest count
 })
 
 t.test('a fixture of exactly ten keys: all shown, none counted', async t => {
-  const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-banner-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const seed = join(dir, 'ten.json')
-  const keys = Array.from({ length: 10 }, (_, i) => ({ name: `key ${i}`, type: 'organisation-service', secret: `ten-secret-${String(i).padStart(4, '0')}` }))
-  writeFileSync(seed, JSON.stringify({ organisations: [{ name: 'Ten', api_keys: keys }] }))
-  const stdout = await bannerOf(t, ['--seed', seed])
+  const stdout = await bannerOf(t, ['--seed', fixtureOfKeys(t, 10, 'ten').seed])
   t.match(stdout, 'ten-secret-0009   key 9')
   t.notMatch(stdout, '... and', 'no line counting the rest')
 })
