@@ -39,8 +39,11 @@ function strings (schema: Schema, { known, byName }: Context, name?: string): Ar
 function numbers (schema: Schema): Arbitrary<number> {
   const min = (schema.minimum as number | undefined) ?? -MAX_SAFE
   const max = (schema.maximum as number | undefined) ?? MAX_SAFE
-  const valid = schema.type === 'integer' ? fc.integer({ min: Math.max(min, -MAX_SAFE), max: Math.min(max, MAX_SAFE) }) : fc.double({ min, max, noNaN: true })
-  return fc.oneof(valid, fc.constantFrom(min, max, min - 1, max + 1))
+  const [low, high] = [Math.max(min, -MAX_SAFE), Math.min(max, MAX_SAFE)]
+  const valid = schema.type === 'integer' ? fc.integer({ min: low, max: high }) : fc.double({ min, max, noNaN: true })
+  // Small values as well as the edges: most integers a client sends are (a page, a fault rule's id from 1).
+  const small = fc.integer({ min: Math.ceil(low), max: Math.min(high, Math.ceil(low) + 3) })
+  return fc.oneof(valid, small, fc.constantFrom(min, max, min - 1, max + 1))
 }
 
 export interface Context {
