@@ -1,5 +1,5 @@
 import t from 'tap'
-import { addKey, build, call, DEV, listen, SEED, sdk, TestClock } from './helper.js'
+import { addKey, build, call, DEV, listen, SEED, sdk, tenantFrom, TestClock } from './helper.js'
 
 const { shared, research } = SEED.workspaces
 const NOW = Date.parse('2026-03-10T12:00:00.000Z')
@@ -76,14 +76,11 @@ t.test('without a workspace_id an organisation key\'s config goes to the default
 })
 
 t.test('the default workspace is the one flagged so, wherever the organisation lists it', async t => {
-  const app = await build(t)
-  const { body: tenant } = await call(app, undefined, {
-    method: 'POST', url: '/__mock/organisations', payload: {
-      created_at: '2026-01-01T00:00:00Z',
-      workspaces: [{ name: 'First', slug: 'ws-first' }, { name: 'Second', slug: 'ws-second', is_default: true, created_at: '2026-02-01T00:00:00Z' }],
-      users: [{ email: 'owner@tenant.test', role: 'owner' }],
-      api_keys: [{ name: 'k', type: 'organisation-service', secret: 'tenant-config-secret-01' }],
-    },
+  const { app, tenant } = await tenantFrom(t, {
+    created_at: '2026-01-01T00:00:00Z',
+    workspaces: [{ name: 'First', slug: 'ws-first' }, { name: 'Second', slug: 'ws-second', is_default: true, created_at: '2026-02-01T00:00:00Z' }],
+    users: [{ email: 'owner@tenant.test', role: 'owner' }],
+    api_keys: [{ name: 'k', type: 'organisation-service', secret: 'tenant-config-secret-01' }],
   })
   const { body } = await call(app, 'tenant-config-secret-01', { method: 'POST', url: '/v1/configs', payload: { name: 'x', config: {} } })
   const second = tenant.workspaces.find((w: { slug: string }) => w.slug === 'ws-second')

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { parse } from 'yaml'
 import { buildApp } from '../src/app.js'
 import { defaultConfig } from '../src/config.js'
 import { FixtureError } from '../src/fixtures/error.js'
-import { build, call, DEV } from './helper.js'
+import { build, call, DEV, tenantFrom } from './helper.js'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 const fixtures = new URL('../fixtures/', import.meta.url)
@@ -79,14 +79,6 @@ t.test('an accepted invite and a config\'s earlier versions, given without ids, 
   t.match(invites.data, [{ email: 'joined@x.test', status: 'accepted', accepted_at: '2026-01-05T09:00:00.000Z' }], 'accepted when the organisation was made')
   t.match(invites.data[0].id, /^[0-9a-f-]{36}$/)
 })
-
-// A fixture's organisation, made a tenant of a fresh app (the same planning as --seed, no file).
-async function tenantFrom (t: Test, fixture: object) {
-  const app = await build(t)
-  const { status, body } = await call(app, undefined, { method: 'POST', url: '/__mock/organisations', payload: fixture })
-  t.equal(status, 200)
-  return { app, tenant: body }
-}
 
 t.test('what a fixture leaves out gets the default its schema describes', async t => {
   const { app, tenant } = await tenantFrom(t, {
