@@ -29,19 +29,23 @@ const BANNER_KEYS = 10
 function banner (app: ReturnType<typeof buildApp>, config: Config, url: string): string {
   const now = app.clock.now()
   const works = (secret: string) => app.store.apiKeys.findBySecret(hashSecret(secret), now)
-  const keys = config.seed === ''
+  // Each key's type, secret, and where it comes from: its setting, or its name in the fixture.
+  const rows = config.seed === ''
     ? (['adminApiKey', 'workspaceApiKey', 'userApiKey'] as const)
         .flatMap(key => {
           const found = works(config[key])
-          return found ? [`  ${found.type.padEnd(22)} ${config[key]}   (${SETTINGS.find(s => s.key === key)!.env})`] : []
+          return found ? [[found.type, config[key], `(${SETTINGS.find(s => s.key === key)!.env})`]] : []
         })
-    : app.store.workingSeedKeys(now).map(({ key, secret }) => `  ${key.type.padEnd(22)} ${secret}   ${key.name}`)
+    : app.store.workingSeedKeys(now).map(({ key, secret }) => [key.type, secret, key.name])
+  const shown = rows.slice(0, BANNER_KEYS)
+  const width = Math.max(...shown.map(([, secret]) => secret.length))
+  const keys = shown.map(([type, secret, source]) => `  ${type.padEnd(22)} ${secret.padEnd(width)}   ${source}`)
   return [
     `portkey-mock listening on ${url}`,
     `  SDK baseURL: ${url}/v1   store: ${config.db}   seed: ${config.seed || 'built-in'}${config.deterministic ? `   deterministic (seed ${config.deterministicSeed})` : ''}`,
     keys.length ? 'Keys (x-portkey-api-key):' : 'None of the seed\'s keys is in this store.',
-    ...keys.slice(0, BANNER_KEYS),
-    ...(keys.length > BANNER_KEYS ? [`  ... and ${keys.length - BANNER_KEYS} more in ${config.seed}`] : []),
+    ...keys,
+    ...(rows.length > BANNER_KEYS ? [`  ... and ${rows.length - BANNER_KEYS} more in ${config.seed}`] : []),
     config.adminToken === ''
       ? 'Test controls (/__mock/*) are open to anyone who can reach this port; set PORTKEY_MOCK_ADMIN_TOKEN to protect them.'
       : 'Test controls (/__mock/*) need Authorization: Bearer <the admin token>.',

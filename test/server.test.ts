@@ -84,6 +84,7 @@ t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits
   child.stdout.setEncoding('utf8').on('data', chunk => { stdout += chunk })
   const url = await listeningUrl(child)
   for (const secret of Object.values(DEV)) t.match(stdout, secret, 'the banner shows each dev key')
+  t.same(thirdColumns(stdout), [63, 63, 63], 'each beside its setting, in one column, the secrets being of three lengths')
 
   const health = await fetch(`${url}/__mock/health`)
   t.equal(health.status, 200)
@@ -113,6 +114,10 @@ t.test('starts, prints the dev keys, serves over HTTP, logs no secret, and exits
   for (const secret of Object.values(DEV)) t.notOk(logLines.some(line => line.includes(secret)), 'no log line holds a secret')
 })
 
+// Where the third column of each key line of a banner starts: the key's setting or its name.
+const thirdColumns = (banner: string) =>
+  banner.split('\n').flatMap(line => /^ {2}(?:organisation|workspace)-\S+ +\S+ +/.exec(line)?.[0].length ?? [])
+
 // What a server started with these arguments prints before it is stopped with SIGTERM (exit 0).
 async function bannerOf (t: Test, args: string[]): Promise<string> {
   const child = spawn(process.execPath, [...server, '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] })
@@ -130,6 +135,7 @@ t.test('with a fixture and an admin token: the banner lists the fixture\'s keys 
   t.match(stdout, /seed: fixtures\/example\.yaml/)
   t.match(stdout, /organisation-service\s+example-admin-secret-0001\s+CI admin/)
   t.match(stdout, /workspace-user\s+example-linus-secret-0003\s+Linus in staging/)
+  t.equal(new Set(thirdColumns(stdout)).size, 1, 'the names in one column')
   t.notMatch(stdout, DEV.admin, 'not the built-in keys')
   t.match(stdout, /need Authorization: Bearer <the admin token>/)
   t.notMatch(stdout, 'let-me-in-please', 'and not the token')
