@@ -199,8 +199,6 @@ t.test('delete: the default workspace never; dependents only with force_delete, 
   t.equal((await del(withMember.id, undefined, '?force_delete=true')).status, 200, 'force_delete in the query too')
 })
 
-// The requests the Terraform provider's client sends for portkey_workspace (internal/client/client.go):
-// POST, then GET by id to read; PUT, whose answer it ignores, then GET; DELETE with {name, force_delete}.
 t.test('a refused delete counts none of a kind as none, in the plural', async t => {
   const app = await build(t)
   const { body } = await call(app, DEV.admin, { method: 'POST', url: '/admin/workspaces', payload: { name: 'Lone', users: [SEED.users.bob.id] } })
@@ -209,6 +207,8 @@ t.test('a refused delete counts none of a kind as none, in the plural', async t 
     'Remove them first, or send force_delete: true to delete them with it')
 })
 
+// The requests the Terraform provider's client sends for portkey_workspace (internal/client/client.go):
+// POST, then GET by id to read; PUT, whose answer it ignores, then GET; DELETE with {name, force_delete}.
 t.test('the Terraform provider\'s workspace flow: create, read, update, import, destroy', async t => {
   const app = await build(t)
   const headers = { 'content-type': 'application/json' }
