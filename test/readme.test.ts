@@ -1,9 +1,10 @@
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { promisify } from 'node:util'
 import t from 'tap'
 import { SETTINGS } from '../src/config.js'
-import { DEV, SEED } from './helper.js'
-
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+import { build, DEV, listen, SEED } from './helper.js'
+import { examples, README_PORT, readme } from './readme-examples.js'
 
 t.test('the README names the two set-up commands, every setting and the dev keys', async t => {
   t.match(readme, 'npm ci && npm start')
@@ -23,3 +24,27 @@ t.test('the README\'s table of routes has a row for every operation of the contr
     for (const method of ['get', 'head', 'post', 'put', 'delete', 'patch'].filter(method => method in item)) t.ok(rows.has(`${method.toUpperCase()} ${path}`), `${method.toUpperCase()} ${path}`)
   }
 })
+
+// As a reader pastes them: each curl command of the README's shell examples (a line ending in `\`
+// joined to the next), in order, on one server. bash is told to refuse a glob that matches nothing,
+// as zsh (macOS's shell) does, where an unquoted `?` or `*` in a URL stops the command.
+t.test('the README\'s curl examples run as pasted, even where an unmatched glob is an error, and are answered', async t => {
+  const port = new URL(await listen(await build(t))).port
+  const commands = examples('sh').flatMap(block => block.replaceAll('\\\n', '').split('\n')).filter(line => line.startsWith('curl '))
+  t.ok(['/v1/api-keys', '/__mock/clock', '/__mock/organisations', '/__mock/faults'].every(path => commands.some(command => command.includes(path))), 'from the quick start and the test controls')
+  for (const command of commands) {
+    const { stdout } = await promisify(execFile)('bash', ['-O', 'failglob', '-c', command.replaceAll(`:${README_PORT}/`, `:${port}/`)])
+      .catch((error: { stderr: string }) => ({ stdout: error.stderr }))
+    const answer = jsonOf(stdout)
+    t.not(answer, undefined, `${command}: answered JSON, not ${stdout.slice(0, 200)}`)
+    t.not((answer as { success?: boolean } | undefined)?.success, false, `${command}: not an error`)
+  }
+})
+
+function jsonOf (text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
