@@ -1,8 +1,8 @@
 // The package as a user installs it: packed as `npm test` built it, installed into an empty project
-// on this Node, started with npx, and imported with its types checked under strict. The registry is
-// only asked for what the local npm cache lacks, and better-sqlite3's native build is taken from
-// this checkout's install (same version, same Node) rather than compiled again, which would take a
-// minute.
+// on this Node, started with npx, imported with its types checked under strict, and used as the
+// README's examples use it. The registry is only asked for what the local npm cache lacks, and
+// better-sqlite3's native build is taken from this checkout's install (same version, same Node)
+// rather than compiled again, which would take a minute.
 import { execFile, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { listeningUrl } from './helper.js'
+import { examples, README_PORT } from './readme-examples.js'
 
 const run = promisify(execFile)
 const root = new URL('..', import.meta.url).pathname
@@ -93,11 +94,20 @@ t.test('packed, installed on this Node without an engine warning, started with n
   t.ok((await keys.json() as { total: number }).total > 0)
   const contract = await fetch(`${url}/openapi.json`)
   t.equal((await contract.json() as { openapi: string }).openapi, '3.0.3', 'and the contract')
+  // The README's examples as a reader pastes them: the quick start's SDK calls against the bin, and
+  // (below) the in-process example, type-checked with the rest.
+  symlinkSync(join(root, 'node_modules/portkey-ai'), join(project, 'node_modules/portkey-ai'))
+  const quickStart = examples('js').find(example => example.includes('from \'portkey-ai\''))!
+  writeFileSync(join(project, 'quick-start.mjs'), quickStart.replaceAll(`:${README_PORT}/`, `:${new URL(url).port}/`))
+  await t.resolves(run(process.execPath, ['quick-start.mjs'], { cwd: project }), 'the README\'s quick start runs against it')
   bin.kill('SIGTERM')
   t.equal((await once(bin, 'exit'))[0], 0, 'and exits 0 on SIGTERM')
 
   writeFileSync(join(project, 'consumer.ts'), CONSUMER)
   writeFileSync(join(project, 'consumer.cts'), COMMONJS_CONSUMER)
+  writeFileSync(join(project, 'in-process.ts'), examples('ts').find(example => example.includes('from \'portkey-mock\''))!)
+  mkdirSync(join(project, 'test'))
+  cpSync(join(root, 'fixtures/example.yaml'), join(project, 'test/fixtures.yaml'))
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', types: ['node'], skipLibCheck: false, outDir: 'out' },
     files: ['consumer.ts', 'consumer.cts'],
@@ -105,9 +115,14 @@ t.test('packed, installed on this Node without an engine warning, started with n
   mkdirSync(join(project, 'node_modules/@types'), { recursive: true })
   symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'))
   await t.resolves(run(join(root, 'node_modules/.bin/tsc'), ['-p', project], { cwd: project }), 'type-checks under strict, the package\'s own declarations included')
+  // The SDK's own declarations do not check (they name modules it does not depend on), so the
+  // README's example is checked as most projects check theirs, declarations skipped.
+  writeFileSync(join(project, 'tsconfig.readme.json'), JSON.stringify({ extends: './tsconfig.json', compilerOptions: { skipLibCheck: true }, files: ['in-process.ts'] }))
+  await t.resolves(run(join(root, 'node_modules/.bin/tsc'), ['-p', join(project, 'tsconfig.readme.json')], { cwd: project }), 'the README\'s in-process example type-checks under strict')
 
   const output = await run(process.execPath, ['out/consumer.js'], { cwd: project })
   t.same(JSON.parse(output.stdout), { listed: 200, faulted: 503, fired: 1, faultId: 1, now: '2030-01-01T00:00:00.000Z', gone: 401, journal: 2, errors: ['function', 'function', 'function'], crossed: [true, false, true, false] })
+  await t.resolves(run(process.execPath, ['out/in-process.js'], { cwd: project }), 'and runs')
   const required = await run(process.execPath, ['out/consumer.cjs'], { cwd: project })
   t.same(JSON.parse(required.stdout), { listed: 200, now: '2030-01-01T00:00:00.000Z', journal: 1, errors: ['function', 'function', 'function'] }, 'and through require()')
   // The Node releases it runs on are those its native binding is built for: a promise wider than
