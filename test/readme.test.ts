@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import t from 'tap'
+import { parse } from 'yaml'
 import { SETTINGS } from '../src/config.js'
 import { build, DEV, listen, SEED } from './helper.js'
 import { examples, README_PORT, readme } from './readme-examples.js'
@@ -47,4 +48,33 @@ function jsonOf (text: string): unknown {
   } catch {
     return undefined
   }
+}
+
+// The Compose file and the Actions workflow can only be run where Docker is: they are checked for
+// what each client needs of them. Each sets the base URL where every client reads it (the Python SDK
+// reads PORTKEY_PROXY, never PORTKEY_BASE_URL) and the key, to a service of the same file (Compose
+// reaches it by its name, Actions on the port it maps to localhost).
+t.test('the README\'s Compose and Actions examples are YAML that point every client at the stand-in', async t => {
+  const documents = examples('yaml').map(example => parse(example) as Record<string, unknown>)
+  t.ok(documents.length >= 2, 'both are found')
+  for (const document of documents) {
+    const services = Object.keys((document.services ?? Object.values(document.jobs as object)[0].services) as object)
+    const environments = found(document, value => 'PORTKEY_BASE_URL' in value) as Record<string, string>[]
+    t.equal(environments.length, 1, `one environment for the tests, among services ${services.join(', ')}`)
+    for (const environment of environments) {
+      const base = new URL(environment.PORTKEY_BASE_URL)
+      t.ok(services.includes(base.hostname) || ('jobs' in document && base.hostname === 'localhost'), `${base} reaches a service of the file`)
+      t.equal(base.port, String(README_PORT), 'on the port the image listens on')
+      t.equal(base.pathname, '/v1')
+      t.equal(environment.PORTKEY_PROXY, environment.PORTKEY_BASE_URL, 'and the Python SDK is pointed there too')
+      t.equal(environment.PORTKEY_API_KEY, DEV.admin)
+    }
+  }
+})
+
+/** Every object within a parsed document that passes the test. */
+function found (value: unknown, test: (value: Record<string, unknown>) => boolean): Record<string, unknown>[] {
+  if (value === null || typeof value !== 'object') return []
+  const within = Object.values(value).flatMap(inner => found(inner, test))
+  return !Array.isArray(value) && test(value as Record<string, unknown>) ? [value as Record<string, unknown>, ...within] : within
 }
