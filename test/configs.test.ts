@@ -41,7 +41,7 @@ t.test('create, read (top level and under data), update makes versions, delete',
   const { slug } = created.body
 
   const read = (await call(app, DEV.admin, { url: `/configs/${slug}` })).body
-  t.match(read, { id: created.body.id, slug, name: 'Prod routing', workspace_id: research.id, is_default: 0, status: 'active', format: 'json', version_id: created.body.version_id, success: true })
+  t.match(read, { id: created.body.id, slug, name: 'Prod routing', workspace_id: research.id, is_default: 0, status: 'active', format: 'json', type: 'ORG_CONFIG', version_id: created.body.version_id, success: true })
   t.same(read.config, CONFIG, 'kept as sent')
   const { success: _, data, ...topLevel } = read
   t.same(data, topLevel, 'the same config under data')
@@ -53,14 +53,15 @@ t.test('create, read (top level and under data), update makes versions, delete',
   t.not(updated.body.version_id, created.body.version_id)
   t.same(updated.body.data, { version_id: updated.body.version_id })
   clock.ms += 60_000
-  await call(app, DEV.admin, { method: 'PUT', url: `/configs/${slug}`, payload: { name: 'Prod', status: 'archived' } })
+  const renamed = await call(app, DEV.admin, { method: 'PUT', url: `/configs/${slug}`, payload: { name: 'Prod', status: 'archived' } })
   const versions = (await call(app, DEV.admin, { url: `/configs/${slug}/versions` })).body
   t.equal(versions.total, 3, 'every update is a version')
   t.same(versions.data.map((v: { name: string }) => v.name), ['Prod', 'Prod routing', 'Prod routing'])
   t.same(versions.data.map((v: { last_updated_at: string }) => v.last_updated_at),
     ['2026-03-10T12:02:00.000Z', '2026-03-10T12:01:00.000Z', '2026-03-10T12:00:00.000Z'], 'each when it was saved')
   t.same(JSON.parse(versions.data[2].config), CONFIG, 'the first version saved the first config')
-  t.equal(versions.data[2].id, created.body.version_id)
+  t.same(versions.data.map((v: { version_id: string }) => v.version_id), [renamed.body.version_id, updated.body.version_id, created.body.version_id], 'each by the version_id its create or update answered')
+  t.same(versions.data.map(({ id, type, object }: Record<string, string>) => ({ id, type, object })), Array(3).fill({ id: created.body.id, type: 'ORG_CONFIG', object: 'config' }), 'each the config, as Portkey\'s document shows a version')
   t.match((await call(app, DEV.admin, { url: `/configs/${slug}` })).body, { name: 'Prod', status: 'archived', config: { retry: { attempts: 5 } } })
 
   t.equal((await call(app, DEV.admin, { method: 'DELETE', url: `/configs/${slug}` })).status, 200)

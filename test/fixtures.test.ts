@@ -74,7 +74,7 @@ t.test('an accepted invite and a config\'s earlier versions, given without ids, 
   const versions = (await call(app, 'history-secret-0001', { url: '/v1/configs/pc-retry/versions' })).body
   t.equal(versions.total, 2)
   t.same(versions.data.map((v: { config: string }) => JSON.parse(v.config)), [{ retry: { attempts: 3 } }, { retry: { attempts: 1 } }], 'newest first')
-  t.not(versions.data[0].id, versions.data[1].id, 'each version its own id')
+  t.not(versions.data[0].version_id, versions.data[1].version_id, 'each version its own id')
   const invites = (await call(app, 'history-secret-0001', { url: '/v1/admin/users/invites' })).body
   t.match(invites.data, [{ email: 'joined@x.test', status: 'accepted', accepted_at: '2026-01-05T09:00:00.000Z' }], 'accepted when the organisation was made')
   t.match(invites.data[0].id, /^[0-9a-f-]{36}$/)

@@ -586,6 +586,11 @@ export const ConfigStatusValues: readonly ConfigStatus[] = ['active', 'archived'
 export const ConfigBody = typed<TUnsafe<Record<string, unknown>>>({ type: 'object', additionalProperties: true })
 export type ConfigBody = Static<typeof ConfigBody>
 
+export const ConfigType = typed<TUnsafe<'ORG_CONFIG'>>({ type: 'string', enum: ['ORG_CONFIG'] })
+export type ConfigType = Static<typeof ConfigType>
+
+export const ConfigTypeValues: readonly ConfigType[] = ['ORG_CONFIG']
+
 export const ConfigSummary = typed<TObject<{
   id: TString,
   slug: TString,
@@ -650,6 +655,7 @@ export const ConfigFields = typed<TObject<{
   last_updated_at: TString,
   config: typeof ConfigBody,
   format: TUnsafe<'json'>,
+  type: typeof ConfigType,
   version_id: TString,
   object: TUnsafe<'config'>,
 }>>({
@@ -668,10 +674,11 @@ export const ConfigFields = typed<TObject<{
     last_updated_at: { type: 'string', format: 'date-time' },
     config: ConfigBody,
     format: { type: 'string', enum: ['json'] },
+    type: ConfigType,
     version_id: { type: 'string', format: 'uuid' },
     object: { type: 'string', enum: ['config'] },
   },
-  required: ['id', 'slug', 'name', 'workspace_id', 'organisation_id', 'is_default', 'status', 'owner_id', 'updated_by', 'created_at', 'last_updated_at', 'config', 'format', 'version_id', 'object'],
+  required: ['id', 'slug', 'name', 'workspace_id', 'organisation_id', 'is_default', 'status', 'owner_id', 'updated_by', 'created_at', 'last_updated_at', 'config', 'format', 'type', 'version_id', 'object'],
 })
 export type ConfigFields = Static<typeof ConfigFields>
 
@@ -786,7 +793,9 @@ export const ConfigVersion = typed<TObject<{
   last_updated_at: TString,
   config: TString,
   format: TUnsafe<'json'>,
-  object: TUnsafe<'config-version'>,
+  type: typeof ConfigType,
+  version_id: TString,
+  object: TUnsafe<'config'>,
 }>>({
   type: 'object',
   properties: {
@@ -803,9 +812,11 @@ export const ConfigVersion = typed<TObject<{
     last_updated_at: { type: 'string', format: 'date-time' },
     config: { type: 'string' },
     format: { type: 'string', enum: ['json'] },
-    object: { type: 'string', enum: ['config-version'] },
+    type: ConfigType,
+    version_id: { type: 'string', format: 'uuid' },
+    object: { type: 'string', enum: ['config'] },
   },
-  required: ['id', 'slug', 'name', 'workspace_id', 'organisation_id', 'is_default', 'status', 'owner_id', 'updated_by', 'created_at', 'last_updated_at', 'config', 'format', 'object'],
+  required: ['id', 'slug', 'name', 'workspace_id', 'organisation_id', 'is_default', 'status', 'owner_id', 'updated_by', 'created_at', 'last_updated_at', 'config', 'format', 'type', 'version_id', 'object'],
 })
 export type ConfigVersion = Static<typeof ConfigVersion>
 

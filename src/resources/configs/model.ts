@@ -2,6 +2,9 @@ import { table } from '../../db/table.js'
 import type { ConfigDetail, ConfigFields, ConfigStatus, ConfigSummary, ConfigVersion as ConfigVersionObject } from '../../schemas/generated.js'
 import { formatInstant } from '../../time.js'
 
+// The only type Portkey's record shows a config with.
+const CONFIG_TYPE = 'ORG_CONFIG'
+
 /** A config as the store holds it, at its latest version. */
 export interface Config {
   id: string
@@ -60,7 +63,7 @@ export function toConfigSummary (config: Config): ConfigSummary {
 
 const toConfigFields = (config: Config): ConfigFields => {
   const { object, ...summary } = toConfigSummary(config)
-  return { ...summary, config: config.config, format: 'json', version_id: config.version_id, object }
+  return { ...summary, config: config.config, format: 'json', type: CONFIG_TYPE, version_id: config.version_id, object }
 }
 
 /** At the top level, as the Terraform provider reads it, and under `data`, as Portkey's document shows it. */
@@ -69,16 +72,18 @@ export function toConfigDetail (config: Config): ConfigDetail {
   return { ...fields, success: true, data: fields }
 }
 
+/** The config as the version saved it, its id the config's and its `version_id` the version's, as Portkey's document shows one. */
 export function toConfigVersion (config: Config, version: ConfigVersion): ConfigVersionObject {
-  const { object: _, ...summary } = toConfigSummary(config)
+  const { object, ...summary } = toConfigSummary(config)
   return {
     ...summary,
-    id: version.id,
     name: version.name,
     status: version.status,
     last_updated_at: formatInstant(version.created_at),
     config: JSON.stringify(version.config),
     format: 'json',
-    object: 'config-version',
+    type: CONFIG_TYPE,
+    version_id: version.id,
+    object,
   }
 }
