@@ -149,7 +149,7 @@ const BAD = `organisations:
   - name: Broken
     workspaces:
       - { name: One, slug: ws-one, is_default: true }
-      - { name: Two, slug: ws-one, is_default: true }
+      - { name: Two, slug: ws-one, is_default: true, usage_limits: [{ credit_limit: 5 }, { periodic_reset: monthly, periodic_reset_days: 30 }] }
     users:
       - { email: a@x.test }
       - { email: a@x.test }
@@ -162,7 +162,7 @@ const BAD = `organisations:
       - { type: organisation-service, colour: blue }
       - { name: placed, type: organisation-service, workspace: ws-one, user: a@x.test }
       - { name: nobody, type: workspace-user, workspace: ws-one }
-      - { name: limited, type: workspace-service, usage_limits: { periodic_reset: weekly, periodic_reset_days: 7 } }
+      - { name: limited, type: workspace-service, usage_limits: { periodic_reset: weekly, periodic_reset_days: 7 }, rotation_policy: { rotation_period: weekly, key_transition_period_ms: 604800000 } }
   - name: Second
     workspaces:
       - { name: Main, slug: ws-main, members: [{ user: ghost@x.test, role: member }] }
@@ -194,6 +194,7 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
     'organisations[0].users[1].email: email a@x.test appears twice',
     'organisations[0].workspaces[1].is_default: workspaces[0] is the default already; an organisation has one',
     'organisations[0].workspaces[1].slug: slug ws-one appears twice',
+    'organisations[0].workspaces[1].usage_limits[1]: periodic_reset and periodic_reset_days are mutually exclusive',
     'organisations[0].api_keys[1].workspace: no workspace of the organisation has the slug or id ws-missing',
     'organisations[0].api_keys[2].user: b@x.test is not a member of workspace ws-one',
     'organisations[0].api_keys[3].scopes[0]: a workspace-service key cannot hold workspaces.create',
@@ -201,6 +202,7 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
     'organisations[0].api_keys[5].user: only workspace-user keys belong to a user',
     'organisations[0].api_keys[6].user: a workspace-user key needs the email or id of its user',
     'organisations[0].api_keys[7].usage_limits: periodic_reset and periodic_reset_days are mutually exclusive',
+    'organisations[0].api_keys[7].rotation_policy.key_transition_period_ms: must be shorter than the weekly rotation period',
     'organisations[1].workspaces[0].members[0].user: no user of the organisation has the email or id ghost@x.test',
     'organisations[1].api_keys[1].defaults.config_id: pc-elsewhere is not a config of the key\'s workspace',
     'organisations[1].api_keys[0].secret: already used at organisations[0].api_keys[0].secret',

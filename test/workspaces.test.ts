@@ -1,6 +1,6 @@
 import { PermissionDeniedError } from 'portkey-ai/dist/src/error.js'
 import t from 'tap'
-import { addKey, build, call, DEV, listen, SEED, sdk, TestClock } from './helper.js'
+import { addKey, build, call, DEV, listen, SEED, sdk, storeContents, TestClock } from './helper.js'
 
 const { shared, research } = SEED.workspaces
 const NOW = Date.parse('2026-03-10T12:00:00.000Z')
@@ -158,6 +158,27 @@ t.test('update changes only what is sent; an empty icon and null limits clear', 
   read = (await call(app, DEV.admin, { url: `/admin/workspaces/${research.id}` })).body
   t.same([read.defaults.input_guardrails, read.defaults.output_guardrails], [[], ['pg-tone-9c2d1e']], 'guardrails sent replace those held')
   t.equal((await put({ name: '' })).status, 400)
+})
+
+// Portkey's UsageLimits, which its document gives workspaces too: a reset every N days, and when the
+// next reset is, beside the fields the Terraform provider sends.
+t.test('usage limits take a reset by days and its next date, read back as sent; both resets at once are refused', async t => {
+  const app = await build(t, { clock: new TestClock(NOW) })
+  const limits = [{ type: 'cost', credit_limit: 10 }, { type: 'tokens', credit_limit: 5000, periodic_reset_days: 30, next_usage_reset_at: '2026-04-09T14:00:00+02:00' }]
+  const { status, body } = await call(app, DEV.admin, create({ name: 'Metered', usage_limits: limits }))
+  t.equal(status, 200)
+  const sent = [limits[0], { ...limits[1], next_usage_reset_at: '2026-04-09T12:00:00.000Z' }]
+  t.same(body.usage_limits, sent, 'as sent, the date in UTC to the millisecond, nothing invented')
+  t.same((await call(app, DEV.admin, { url: `/admin/workspaces/${body.id}` })).body.usage_limits, sent, 'and read back so')
+
+  const before = storeContents(app)
+  const both = [limits[0], { type: 'cost', credit_limit: 10, periodic_reset: 'monthly', periodic_reset_days: 30 }]
+  for (const request of [create({ name: 'Both', usage_limits: both }), { method: 'PUT' as const, url: `/admin/workspaces/${body.id}`, payload: { usage_limits: both } }]) {
+    const refused = await call(app, DEV.admin, request)
+    t.equal(refused.status, 400)
+    t.equal(refused.body.data.message, 'Invalid body field usage_limits[1]: periodic_reset and periodic_reset_days are mutually exclusive', `${request.method}: the limit named`)
+  }
+  t.equal(storeContents(app), before, 'and nothing changed')
 })
 
 t.test('delete: the default workspace never; dependents only with force_delete, which takes them along', async t => {

@@ -109,6 +109,8 @@ export const WorkspaceUsageLimits = typed<TObject<{
   type: TOptional<TUnsafe<'cost' | 'tokens' | null>>,
   alert_threshold: TOptional<TUnsafe<Static<TInteger> | null>>,
   periodic_reset: TOptional<TUnsafe<'monthly' | 'weekly' | null>>,
+  periodic_reset_days: TOptional<TUnsafe<Static<TInteger> | null>>,
+  next_usage_reset_at: TOptional<TUnsafe<Static<TString> | null>>,
 }>>({
   type: 'object',
   properties: {
@@ -116,6 +118,8 @@ export const WorkspaceUsageLimits = typed<TObject<{
     type: { type: ['string', 'null'], enum: ['cost', 'tokens', null] },
     alert_threshold: { type: ['integer', 'null'], minimum: 1, maximum: 9007199254740991 },
     periodic_reset: { type: ['string', 'null'], enum: ['monthly', 'weekly', null] },
+    periodic_reset_days: { type: ['integer', 'null'], minimum: 1, maximum: 365 },
+    next_usage_reset_at: { type: ['string', 'null'], format: 'date-time' },
   },
 })
 export type WorkspaceUsageLimits = Static<typeof WorkspaceUsageLimits>

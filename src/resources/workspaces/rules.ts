@@ -1,4 +1,6 @@
-import type { CreateWorkspaceRequest, UpdateWorkspaceRequest } from '../../schemas/generated.js'
+import { invalidField as invalid } from '../../errors.js'
+import type { CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceUsageLimits } from '../../schemas/generated.js'
+import { formatInstant, instantOf } from '../../time.js'
 import type { Workspace } from './model.js'
 
 type Settings = Pick<Workspace, 'icon' | 'description' | 'defaults_metadata' | 'input_guardrails' | 'output_guardrails' | 'user_api_key_config' | 'usage_limits' | 'rate_limits'>
@@ -12,7 +14,7 @@ export function settingsOf (body: Omit<CreateWorkspaceRequest, 'users'>): Settin
     input_guardrails: body.defaults?.input_guardrails ?? [],
     output_guardrails: body.defaults?.output_guardrails ?? [],
     user_api_key_config: body.defaults?.user_api_key_config ?? null,
-    usage_limits: body.usage_limits ?? [],
+    usage_limits: usageLimitsOf(body.usage_limits),
     rate_limits: body.rate_limits ?? [],
   }
 }
@@ -24,7 +26,7 @@ export function applyUpdate (workspace: Workspace, body: UpdateWorkspaceRequest,
   // An empty icon clears it (the Terraform provider sends "" for that).
   if (body.icon !== undefined) next.icon = body.icon === '' ? null : body.icon
   if (body.description !== undefined) next.description = body.description
-  if (body.usage_limits !== undefined) next.usage_limits = body.usage_limits ?? []
+  if (body.usage_limits !== undefined) next.usage_limits = usageLimitsOf(body.usage_limits)
   if (body.rate_limits !== undefined) next.rate_limits = body.rate_limits ?? []
   const defaults = body.defaults
   if (defaults?.metadata !== undefined) next.defaults_metadata = defaults.metadata
@@ -32,4 +34,17 @@ export function applyUpdate (workspace: Workspace, body: UpdateWorkspaceRequest,
   if (defaults?.output_guardrails !== undefined) next.output_guardrails = defaults.output_guardrails
   if (defaults?.user_api_key_config !== undefined) next.user_api_key_config = defaults.user_api_key_config
   return next
+}
+
+/**
+ * Usage limits as a workspace keeps them: each as sent, nothing invented, its date-time read back in
+ * UTC to the millisecond; a reset by period and one by days at once are refused, as on a key.
+ */
+function usageLimitsOf (limits: readonly WorkspaceUsageLimits[] | null | undefined): WorkspaceUsageLimits[] {
+  return (limits ?? []).map((limit, i) => {
+    if (limit.periodic_reset != null && limit.periodic_reset_days != null) {
+      throw invalid(`usage_limits[${i}]`, 'periodic_reset and periodic_reset_days are mutually exclusive')
+    }
+    return limit.next_usage_reset_at == null ? limit : { ...limit, next_usage_reset_at: formatInstant(instantOf(limit.next_usage_reset_at)) }
+  })
 }
