@@ -181,6 +181,20 @@ t.test('usage limits take a reset by days and its next date, read back as sent; 
   t.equal(storeContents(app), before, 'and nothing changed')
 })
 
+// A key may be limited per second or per week; Portkey's document allows a workspace only per day,
+// hour or minute, and the Terraform provider checks the same.
+t.test('a workspace\'s rate limits are per day, hour or minute: a unit only a key takes is refused', async t => {
+  const app = await build(t)
+  const before = storeContents(app)
+  for (const request of [create({ name: 'Fast', rate_limits: [{ type: 'requests', unit: 'rps', value: 5 }] }), { method: 'PUT' as const, url: `/admin/workspaces/${shared.id}`, payload: { rate_limits: [{ type: 'requests', unit: 'rpw', value: 5 }] } }]) {
+    const refused = await call(app, DEV.admin, request)
+    t.equal(refused.status, 400)
+    t.match(refused.body.data.message, /^Invalid body field rate_limits\[0\]\.unit: .*rpd, rph, rpm/, `${request.method}: the unit named, with the ones allowed`)
+  }
+  t.equal(storeContents(app), before, 'and nothing changed')
+  t.equal((await call(app, DEV.admin, create({ name: 'Hourly', rate_limits: [{ type: 'tokens', unit: 'rph', value: 5 }] }))).status, 200)
+})
+
 t.test('delete: the default workspace never; dependents only with force_delete, which takes them along', async t => {
   const app = await build(t)
   const del = (named: string, payload?: object, query = '') =>

@@ -62,6 +62,21 @@ export const RateLimit = typed<TObject<{
 })
 export type RateLimit = Static<typeof RateLimit>
 
+export const WorkspaceRateLimit = typed<TObject<{
+  type: TUnsafe<'requests' | 'tokens'>,
+  unit: TUnsafe<'rpd' | 'rph' | 'rpm'>,
+  value: TInteger,
+}>>({
+  type: 'object',
+  properties: {
+    type: { type: 'string', enum: ['requests', 'tokens'] },
+    unit: { type: 'string', enum: ['rpd', 'rph', 'rpm'] },
+    value: { type: 'integer', minimum: 0, maximum: 9007199254740991 },
+  },
+  required: ['type', 'unit', 'value'],
+})
+export type WorkspaceRateLimit = Static<typeof WorkspaceRateLimit>
+
 export const UsageLimits = typed<TObject<{
   credit_limit: TUnsafe<Static<TInteger> | null>,
   type: TUnsafe<'cost' | 'tokens' | null>,
@@ -134,7 +149,7 @@ export const Workspace = typed<TObject<{
   last_updated_at: TString,
   defaults: typeof WorkspaceDefaults,
   usage_limits: TArray<typeof WorkspaceUsageLimits>,
-  rate_limits: TArray<typeof RateLimit>,
+  rate_limits: TArray<typeof WorkspaceRateLimit>,
   object: TUnsafe<'workspace'>,
 }>>({
   type: 'object',
@@ -148,7 +163,7 @@ export const Workspace = typed<TObject<{
     last_updated_at: { type: 'string', format: 'date-time' },
     defaults: WorkspaceDefaults,
     usage_limits: { type: 'array', items: WorkspaceUsageLimits },
-    rate_limits: { type: 'array', items: RateLimit },
+    rate_limits: { type: 'array', items: WorkspaceRateLimit },
     object: { type: 'string', enum: ['workspace'] },
   },
   required: ['id', 'slug', 'name', 'icon', 'description', 'created_at', 'last_updated_at', 'defaults', 'usage_limits', 'rate_limits', 'object'],
@@ -211,7 +226,7 @@ export const WorkspaceWithUsers = typed<TObject<{
   defaults: typeof WorkspaceDefaults,
   users: TArray<typeof WorkspaceMember>,
   usage_limits: TArray<typeof WorkspaceUsageLimits>,
-  rate_limits: TArray<typeof RateLimit>,
+  rate_limits: TArray<typeof WorkspaceRateLimit>,
   object: TUnsafe<'workspace'>,
 }>>({
   type: 'object',
@@ -226,7 +241,7 @@ export const WorkspaceWithUsers = typed<TObject<{
     defaults: WorkspaceDefaults,
     users: { type: 'array', items: WorkspaceMember },
     usage_limits: { type: 'array', items: WorkspaceUsageLimits },
-    rate_limits: { type: 'array', items: RateLimit },
+    rate_limits: { type: 'array', items: WorkspaceRateLimit },
     object: { type: 'string', enum: ['workspace'] },
   },
   required: ['id', 'slug', 'name', 'icon', 'description', 'created_at', 'last_updated_at', 'defaults', 'users', 'usage_limits', 'rate_limits', 'object'],
@@ -271,7 +286,7 @@ export const CreateWorkspaceRequest = typed<TObject<{
   defaults: TOptional<typeof WorkspaceDefaultsRequest>,
   users: TOptional<TArray<TString>>,
   usage_limits: TOptional<TUnsafe<Static<TArray<typeof WorkspaceUsageLimits>> | null>>,
-  rate_limits: TOptional<TUnsafe<Static<TArray<typeof RateLimit>> | null>>,
+  rate_limits: TOptional<TUnsafe<Static<TArray<typeof WorkspaceRateLimit>> | null>>,
 }>>({
   type: 'object',
   properties: {
@@ -281,7 +296,7 @@ export const CreateWorkspaceRequest = typed<TObject<{
     defaults: WorkspaceDefaultsRequest,
     users: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 1000 },
     usage_limits: { type: ['array', 'null'], items: WorkspaceUsageLimits, maxItems: 10 },
-    rate_limits: { type: ['array', 'null'], items: RateLimit, maxItems: 10 },
+    rate_limits: { type: ['array', 'null'], items: WorkspaceRateLimit, maxItems: 10 },
   },
   required: ['name'],
 })
@@ -293,7 +308,7 @@ export const UpdateWorkspaceRequest = typed<TObject<{
   description: TOptional<TUnsafe<Static<TString> | null>>,
   defaults: TOptional<typeof WorkspaceDefaultsRequest>,
   usage_limits: TOptional<TUnsafe<Static<TArray<typeof WorkspaceUsageLimits>> | null>>,
-  rate_limits: TOptional<TUnsafe<Static<TArray<typeof RateLimit>> | null>>,
+  rate_limits: TOptional<TUnsafe<Static<TArray<typeof WorkspaceRateLimit>> | null>>,
 }>>({
   type: 'object',
   properties: {
@@ -302,7 +317,7 @@ export const UpdateWorkspaceRequest = typed<TObject<{
     description: { type: ['string', 'null'], maxLength: 1000 },
     defaults: WorkspaceDefaultsRequest,
     usage_limits: { type: ['array', 'null'], items: WorkspaceUsageLimits, maxItems: 10 },
-    rate_limits: { type: ['array', 'null'], items: RateLimit, maxItems: 10 },
+    rate_limits: { type: ['array', 'null'], items: WorkspaceRateLimit, maxItems: 10 },
   },
 })
 export type UpdateWorkspaceRequest = Static<typeof UpdateWorkspaceRequest>
@@ -1087,7 +1102,7 @@ export const FixtureWorkspace = typed<TObject<{
   is_default: TOptional<TBoolean>,
   defaults: TOptional<typeof WorkspaceDefaultsRequest>,
   usage_limits: TOptional<TArray<typeof WorkspaceUsageLimits>>,
-  rate_limits: TOptional<TArray<typeof RateLimit>>,
+  rate_limits: TOptional<TArray<typeof WorkspaceRateLimit>>,
   members: TOptional<TArray<typeof FixtureMember>>,
   created_at: TOptional<TString>,
   last_updated_at: TOptional<TString>,
@@ -1102,7 +1117,7 @@ export const FixtureWorkspace = typed<TObject<{
     is_default: { type: 'boolean' },
     defaults: WorkspaceDefaultsRequest,
     usage_limits: { type: 'array', items: WorkspaceUsageLimits, maxItems: 10 },
-    rate_limits: { type: 'array', items: RateLimit, maxItems: 10 },
+    rate_limits: { type: 'array', items: WorkspaceRateLimit, maxItems: 10 },
     members: { type: 'array', items: FixtureMember, maxItems: 10000 },
     created_at: { type: 'string', format: 'date-time' },
     last_updated_at: { type: 'string', format: 'date-time' },

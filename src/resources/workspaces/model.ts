@@ -1,5 +1,5 @@
 import { table } from '../../db/table.js'
-import type { RateLimit, Workspace as WorkspaceObject, WorkspaceMember, WorkspaceUsageLimits, WorkspaceWithUsers } from '../../schemas/generated.js'
+import type { Workspace as WorkspaceObject, WorkspaceMember, WorkspaceRateLimit, WorkspaceUsageLimits, WorkspaceWithUsers } from '../../schemas/generated.js'
 import { formatInstant } from '../../time.js'
 
 /** A workspace as the store holds it, a field a column; timestamps in epoch milliseconds. */
@@ -16,7 +16,7 @@ export interface Workspace {
   output_guardrails: string[]
   user_api_key_config: string | null
   usage_limits: WorkspaceUsageLimits[]
-  rate_limits: RateLimit[]
+  rate_limits: WorkspaceRateLimit[]
   created_at: number
   last_updated_at: number
 }
