@@ -73,6 +73,10 @@ t.test('without a workspace_id an organisation key\'s config goes to the default
   const app = await build(t)
   const { body } = await call(app, DEV.admin, { method: 'POST', url: '/configs', payload: { name: 'x', config: {} } })
   t.equal((await call(app, DEV.admin, { url: `/configs/${body.slug}` })).body.workspace_id, shared.id)
+  // Portkey's own example of this request, word for word: its empty workspace_id names none.
+  const example = await call(app, DEV.admin, { method: 'POST', url: '/configs', payload: { name: 'New config', config: { retry: { attempts: 3 } }, workspace_id: '', isDefault: 1 } })
+  t.equal(example.status, 200, 'Portkey\'s example is taken')
+  t.match((await call(app, DEV.admin, { url: `/configs/${example.body.slug}` })).body, { workspace_id: shared.id, is_default: 1 }, 'into the default workspace')
   t.equal((await call(app, DEV.admin, { method: 'POST', url: '/configs', payload: { name: 'x' } })).status, 400, 'config is required')
 })
 

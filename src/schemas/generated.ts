@@ -726,7 +726,7 @@ export const CreateConfigRequest = typed<TObject<{
     name: { type: 'string', minLength: 1, maxLength: 255 },
     config: ConfigBody,
     isDefault: { type: 'integer', enum: [0, 1] },
-    workspace_id: { type: 'string', minLength: 1, maxLength: 255 },
+    workspace_id: { type: 'string', maxLength: 255 },
   },
   required: ['name', 'config'],
 })

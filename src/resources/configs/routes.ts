@@ -23,8 +23,9 @@ export default async function configs (app: FastifyInstance): Promise<void> {
   })
 
   serve(app, createConfig, holds('configs.create'), ({ caller, body }) => {
-    // The named workspace, the caller's own, or the organisation's default one.
-    const workspaceId = workspaceFor(store.workspaces, caller, body.workspace_id) ?? store.workspaces.defaultOf(caller.organisationId)?.id
+    // The named workspace, the caller's own, or the organisation's default one. An empty workspace_id,
+    // which Portkey's own example of this request sends, names none.
+    const workspaceId = workspaceFor(store.workspaces, caller, body.workspace_id || undefined) ?? store.workspaces.defaultOf(caller.organisationId)?.id
     if (workspaceId === undefined) throw missingField('workspace_id')
     const now = clock.now()
     const config: Config = {
