@@ -337,11 +337,13 @@ export function keepJournal (app: FastifyInstance, size: number): void {
 }
 
 /**
- * Whether a request reached one of the stand-in's own routes: told by its path, or, where the router
- * reads a path otherwise than as written (`//__mock/requests`, `/%5F%5Fmock/requests`), by the route
- * it reached, which costs more to read.
+ * Whether a request reached one of the stand-in's own routes: not where a Portkey route noted its
+ * operation (the own routes note none), else told by its path, or, where the router reads a path
+ * otherwise than as written (`//__mock/requests`, `/%5F%5Fmock/requests`), by the route it reached,
+ * which costs more to read.
  */
 function isOwn (request: FastifyRequest): boolean {
+  if (request.operationId !== null) return false
   const { url } = request
   if (isOwnRoute(url)) return true
   if (url.charCodeAt(1) !== SLASH && !url.includes('%')) return false
