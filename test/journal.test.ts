@@ -1,6 +1,7 @@
 import { request } from 'node:http'
 import t from 'tap'
-import { Journal } from '../src/journal.js'
+import Fastify from 'fastify'
+import { contentLengthOf, Journal } from '../src/journal.js'
 import { build, call, DEV, listen, SEED, sdk } from './helper.js'
 
 const journal = (app: Awaited<ReturnType<typeof build>>, query = '') => call(app, undefined, { url: `/__mock/requests${query}` })
@@ -247,4 +248,15 @@ t.test('an answer beyond ASCII is journalled as it was served', async t => {
   t.not(served.rawPayload.length, served.body.length, 'the seed\'s workspace answers text beyond ASCII')
   const { body } = await journal(app)
   t.same(body.data[0].response.body, served.json())
+})
+
+t.test('the journal reads the content-length Fastify counted where Fastify keeps it: a changed Fastify fails here, not by keeping every answer at twice the room', async t => {
+  const app = Fastify()
+  const read: [number, unknown][] = []
+  app.get('/:name', async request => ({ name: (request.params as { name: string }).name }))
+  app.addHook('onResponse', async (_request, reply) => { read.push([contentLengthOf(reply), reply.getHeader('content-length')]) })
+  t.teardown(() => app.close())
+  const sent: number[] = []
+  for (const name of ['plain', encodeURIComponent('Équipe 🔬')]) sent.push((await app.inject({ url: `/${name}` })).rawPayload.length)
+  t.same(read, sent.map(bytes => [bytes, String(bytes)]), 'the bytes sent, as reply.getHeader() reads them')
 })
