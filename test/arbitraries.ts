@@ -42,8 +42,10 @@ function numbers (schema: Schema): Arbitrary<number> {
   const [low, high] = [Math.max(min, -MAX_SAFE), Math.min(max, MAX_SAFE)]
   const valid = schema.type === 'integer' ? fc.integer({ min: low, max: high }) : fc.double({ min, max, noNaN: true })
   // Small values as well as the edges: most integers a client sends are (a page, a fault rule's id from 1).
-  const small = fc.integer({ min: Math.ceil(low), max: Math.min(high, Math.ceil(low) + 3) })
-  return fc.oneof(valid, small, fc.constantFrom(min, max, min - 1, max + 1))
+  // None where the bounds hold no integer (a number between 0.2 and 0.5).
+  const [smallLow, smallHigh] = [Math.ceil(low), Math.min(Math.floor(high), Math.ceil(low) + 3)]
+  const small = smallLow <= smallHigh ? [fc.integer({ min: smallLow, max: smallHigh })] : []
+  return fc.oneof(valid, ...small, fc.constantFrom(min, max, min - 1, max + 1))
 }
 
 export interface Context {

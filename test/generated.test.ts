@@ -153,3 +153,10 @@ for (const entry of operations) {
     if (takesInput) t.ok([...statuses.keys()].some(status => status >= 400), 'some are refused')
   })
 }
+
+t.test('a number whose bounds hold no integer is drawn within them and at their edges', async t => {
+  const drawn = fc.sample(valuesOf({ type: 'number', minimum: 0.2, maximum: 0.5 }, known), { numRuns: 300, seed: SEED_NUMBER })
+  const numbers = drawn.filter((value): value is number => typeof value === 'number')
+  t.ok(numbers.some(value => value > 0.2 && value < 0.5), 'within')
+  t.ok([0.2, 0.5, -0.8, 1.5].every(edge => numbers.includes(edge)), 'the edges and one past each')
+})
