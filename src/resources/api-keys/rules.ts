@@ -27,10 +27,15 @@ function nextUsageReset (limits: UsageLimitsRequest, now: number): string | null
   return null
 }
 
-export function usageLimits (limits: UsageLimitsRequest, now: number): UsageLimits {
+/** Usage limits reset by period or by days, never both: a key's, and each of a workspace's (`field`). */
+export function refuseBothResets (limits: Pick<UsageLimitsRequest, 'periodic_reset' | 'periodic_reset_days'>, field: string): void {
   if (limits.periodic_reset != null && limits.periodic_reset_days != null) {
-    throw invalid('usage_limits', 'periodic_reset and periodic_reset_days are mutually exclusive')
+    throw invalid(field, 'periodic_reset and periodic_reset_days are mutually exclusive')
   }
+}
+
+export function usageLimits (limits: UsageLimitsRequest, now: number): UsageLimits {
+  refuseBothResets(limits, 'usage_limits')
   return {
     credit_limit: limits.credit_limit ?? null,
     // Nothing the client did not send is invented: Terraform would find the key changed after apply.

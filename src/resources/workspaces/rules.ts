@@ -1,6 +1,6 @@
-import { invalidField as invalid } from '../../errors.js'
 import type { CreateWorkspaceRequest, UpdateWorkspaceRequest, WorkspaceUsageLimits } from '../../schemas/generated.js'
 import { formatInstant, instantOf } from '../../time.js'
+import { refuseBothResets } from '../api-keys/rules.js'
 import type { Workspace } from './model.js'
 
 type Settings = Pick<Workspace, 'icon' | 'description' | 'defaults_metadata' | 'input_guardrails' | 'output_guardrails' | 'user_api_key_config' | 'usage_limits' | 'rate_limits'>
@@ -42,9 +42,7 @@ export function applyUpdate (workspace: Workspace, body: UpdateWorkspaceRequest,
  */
 function usageLimitsOf (limits: readonly WorkspaceUsageLimits[] | null | undefined): WorkspaceUsageLimits[] {
   return (limits ?? []).map((limit, i) => {
-    if (limit.periodic_reset != null && limit.periodic_reset_days != null) {
-      throw invalid(`usage_limits[${i}]`, 'periodic_reset and periodic_reset_days are mutually exclusive')
-    }
+    refuseBothResets(limit, `usage_limits[${i}]`)
     return limit.next_usage_reset_at == null ? limit : { ...limit, next_usage_reset_at: formatInstant(instantOf(limit.next_usage_reset_at)) }
   })
 }
