@@ -36,6 +36,35 @@ interface Entry {
   fires: () => boolean
 }
 
+// A header name as HTTP allows it (a token), which Node checks again when the answer is sent.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/
+// Headers a rule may not give: those that frame the answer, which a wrong value would break for the
+// client, and those the stand-in sets itself.
+const OWN_HEADERS: Record<string, string> = {
+  'content-length': 'frames the answer',
+  'transfer-encoding': 'frames the answer',
+  connection: 'frames the answer',
+  'keep-alive': 'frames the answer',
+  upgrade: 'frames the answer',
+  trailer: 'frames the answer',
+  [FAULT_HEADER]: 'marks every injected answer already',
+  'retry-after': 'is given as retry_after',
+}
+
+/** A rule's headers refused, naming the first bad one. */
+function checkHeaders (headers: Record<string, string>): void {
+  const seen = new Map<string, string>()
+  for (const name of Object.keys(headers)) {
+    const field = `headers.${name}`
+    if (!HEADER_NAME.test(name)) throw invalidField(field, 'a header name is an HTTP token of 1 to 100 letters, digits and !#$%&\'*+.^_`|~-')
+    const lower = name.toLowerCase()
+    if (Object.hasOwn(OWN_HEADERS, lower)) throw invalidField(field, `is set by the stand-in: it ${OWN_HEADERS[lower]}`)
+    const before = seen.get(lower)
+    if (before !== undefined) throw invalidField(field, `is ${before} again (header names are read whatever their case)`)
+    seen.set(lower, name)
+  }
+}
+
 /** A route's segment that stands for any one (`:id`). */
 const isParameter = (segment: string): boolean => segment.startsWith(':')
 
@@ -57,6 +86,10 @@ export class Faults {
     }
     if (rule.status !== undefined && rule.drop !== undefined) throw invalidField('drop', 'a dropped connection has no status')
     if (rule.retry_after !== undefined && rule.status !== 429 && rule.status !== 503) throw invalidField('retry_after', 'goes with status 429 or 503')
+    if (rule.headers !== undefined) {
+      if (rule.status === undefined) throw invalidField('headers', 'go with status: a request delayed or dropped is answered by its route, or not at all')
+      checkHeaders(rule.headers)
+    }
     if (rule.seed !== undefined && rule.probability === undefined) throw invalidField('seed', 'seeds the draws of probability, which is not given')
     const pattern = segmentsOf(rule.path)
     if (pattern.some(segment => segment.includes('**') && segment !== '**')) throw invalidField('path', '** stands alone between slashes, for any number of whole segments')
@@ -131,6 +164,7 @@ async function apply ({ id, rule }: MockFault, request: FastifyRequest, reply: F
   }
   if (rule.status === undefined) return false
   const answer = ANSWERS[rule.status]
+  if (rule.headers !== undefined) reply.headers(rule.headers)
   reply.code(rule.status).header(FAULT_HEADER, String(id))
   if (rule.status === 429 || rule.status === 503) reply.header('retry-after', String(rule.retry_after ?? 1))
   reply.send(envelope(answer.code, rule.message ?? answer.message))

@@ -46,6 +46,27 @@ t.test('a 500 once: the SDK retries, succeeds, and the journal shows both tries'
   t.type(await failure(sdk(base, DEV.admin).admin.workspaces.list({})), InternalServerError, 'retried once, failed twice: raised')
 })
 
+t.test('a rule\'s headers go with its answer: with x-portkey-request-id the SDK raises a 500 at once, where without it retries', async t => {
+  const app = await build(t)
+  const base = await listen(app)
+  const headers = { 'X-Portkey-Request-Id': 'req-1', 'x-portkey-gateway-exception': 'true', 'x-note': 'a b\tc' }
+  const added = await call(app, undefined, addFault({ method: 'GET', path: '/admin/workspaces', status: 500, times: 2, headers }))
+  t.same(added.body.rule.headers, headers, 'listed as given')
+
+  t.type(await failure(sdk(base, DEV.admin).admin.workspaces.list({})), InternalServerError)
+  t.same((await journal(app, 'path=/admin/workspaces')).data.map((entry: { status: number }) => entry.status), [500], 'one try, no retry')
+
+  const answer = await fetch(`${base}/v1/admin/workspaces`, { headers: { 'x-portkey-api-key': DEV.admin } })
+  t.equal(answer.status, 500)
+  t.equal(answer.headers.get('x-portkey-request-id'), 'req-1')
+  t.equal(answer.headers.get('x-portkey-gateway-exception'), 'true')
+  t.equal(answer.headers.get('x-note'), 'a b\tc')
+  t.equal(answer.headers.get('x-portkey-mock-fault'), String(added.body.id))
+  t.same(await answer.json(), { success: false, data: { message: 'Internal Server Error', errorCode: 'AB04' } })
+  t.match((await call(app, undefined, { url: '/__mock/faults' })).body.data, [{ matched: 2, fired: 2 }])
+  t.equal((await call(app, DEV.admin, { url: '/admin/workspaces' })).headers['x-portkey-request-id'], undefined, 'spent: the route\'s own answer carries none')
+})
+
 t.test('matching by caller key; latency alone lets the request through late; a drop closes the connection', async t => {
   const app = await build(t)
   const base = await listen(app)
@@ -106,6 +127,17 @@ t.test('bad rules are refused naming the field, and add nothing', async t => {
     [{ path: '/__mock/clock', status: 503 }, /^Invalid body field path: matches none of Portkey's routes \(a rule never applies to the stand-in's own\)/],
     [{ path: '/__mock/invites/*/accept', status: 503 }, /body field path: matches none/],
     [{ path: '/v1', status: 503 }, /body field path: matches none/],
+    [{ path: '/api-keys', latency_ms: 5, headers: { 'x-a': '1' } }, /^Invalid body field headers: go with status/],
+    [{ path: '/api-keys', status: 500, headers: { 'x a': '1' } }, /^Invalid body field headers\.x a: a header name is an HTTP token/],
+    [{ path: '/api-keys', status: 500, headers: { ['x'.repeat(101)]: '1' } }, /^Invalid body field headers\.x{101}: a header name is an HTTP token of 1 to 100/],
+    [{ path: '/api-keys', status: 500, headers: { 'Content-Length': '5' } }, /^Invalid body field headers\.Content-Length: is set by the stand-in: it frames the answer/],
+    [{ path: '/api-keys', status: 500, headers: { 'x-portkey-mock-fault': '9' } }, /^Invalid body field headers\.x-portkey-mock-fault: is set by the stand-in/],
+    [{ path: '/api-keys', status: 429, headers: { 'retry-after': '5' } }, /^Invalid body field headers\.retry-after: is set by the stand-in: it is given as retry_after/],
+    [{ path: '/api-keys', status: 500, headers: { 'X-A': '1', 'x-a': '2' } }, /^Invalid body field headers\.x-a: is X-A again/],
+    [{ path: '/api-keys', status: 500, headers: { 'x-a': 'line\nbreak' } }, /^Invalid body field headers\.x-a: must match pattern/],
+    [{ path: '/api-keys', status: 500, headers: { 'x-a': '\u0100' } }, /^Invalid body field headers\.x-a: must match pattern/],
+    [{ path: '/api-keys', status: 500, headers: { 'x-a': 5 } }, /^Invalid body field headers\.x-a: must be string/],
+    [{ path: '/api-keys', status: 500, headers: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`x-${i}`, '1'])) }, /^Invalid body field headers: must NOT have more than 10 properties/],
   ]
   for (const [payload, message] of cases) {
     const { status, body } = await call(app, undefined, addFault(payload))

@@ -93,7 +93,8 @@ t.test('a fault fires exactly N times, the SDK raises its error class, and the j
   t.same(server.requests.list({ operation_id: 'listApiKeys' }), sent, 'by the operation reached')
   t.same(server.requests.list({ operation_id: 'retrieveApiKey' }), [])
   t.notOk(JSON.stringify(sent).includes(admin), 'no secret in the journal')
-  const other = server.faults.add({ path: '/configs', status: 500 })
+  const other = server.faults.add({ path: '/configs', status: 500, headers: { 'x-portkey-trace-id': 'trace-1' } })
+  t.equal((await fetch(`${server.url}/v1/configs`, { headers: { 'x-portkey-api-key': admin } })).headers.get('x-portkey-trace-id'), 'trace-1', 'a rule\'s header on its answer')
   t.match(server.faults.remove(fault.id), { id: fault.id, matched: 3, fired: 2 }, 'removed, as it stood')
   t.same(server.faults.list().map(kept => kept.id), [other.id], 'the other rule stays')
   server.faults.clear()
@@ -245,6 +246,8 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
     ['a fault path without its slash', () => server.faults.add({ path: 'api-keys', status: 500 }), /^Invalid body field path/],
     ['zero times', () => server.faults.add({ path: '/api-keys', status: 500, times: 0 }), /^Invalid body field times: must be >= 1/],
     ['a seed without a probability', () => server.faults.add({ path: '/api-keys', status: 500, seed: 1 }), /^Invalid body field seed/],
+    ['a fault header the stand-in sets', () => server.faults.add({ path: '/api-keys', status: 500, headers: { 'Content-Length': '1' } }), /^Invalid body field headers\.Content-Length: is set by the stand-in/],
+    ['a fault header with a line break', () => server.faults.add({ path: '/api-keys', status: 500, headers: { 'x-a': '1\r\nx-b: 2' } }), /^Invalid body field headers\.x-a: must match pattern/],
     ['an unknown rule field', () => server.faults.add({ path: '/api-keys', status: 500, colour: 'red' } as never), /^Unknown body field colour/],
     ['a snapshot name with a slash', () => server.snapshot('a/b'), /^Invalid path parameter name/],
     ['restoring an empty name', () => server.restore(''), /^Invalid path parameter name/],

@@ -1013,6 +1013,7 @@ export const MockFaultRule = typed<TObject<{
   status: TOptional<TUnsafe<400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503 | 504>>,
   message: TOptional<TString>,
   retry_after: TOptional<TInteger>,
+  headers: TOptional<TUnsafe<Record<string, Static<TString>>>>,
   latency_ms: TOptional<TInteger>,
   drop: TOptional<TUnsafe<true>>,
 }>>({
@@ -1027,6 +1028,7 @@ export const MockFaultRule = typed<TObject<{
     status: { type: 'integer', enum: [400, 401, 403, 404, 409, 429, 500, 502, 503, 504] },
     message: { type: 'string', minLength: 1, maxLength: 1000 },
     retry_after: { type: 'integer', minimum: 0, maximum: 86400 },
+    headers: { type: 'object', additionalProperties: { type: 'string', maxLength: 1000, pattern: '^[\\t\\x20-\\x7e\\x80-\\xff]*$' }, maxProperties: 10 },
     latency_ms: { type: 'integer', minimum: 0, maximum: 120000 },
     drop: { type: 'boolean', enum: [true] },
   },
