@@ -39,7 +39,8 @@ interface Entry {
 // A header name as HTTP allows it (a token), which Node checks again when the answer is sent.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/
 // Headers a rule may not give: those that frame the answer, which a wrong value would break for the
-// client, and those the stand-in sets itself.
+// client, and those the stand-in sets itself (a content-type other than JSON would also have Fastify
+// send the envelope as "[object Object]").
 const OWN_HEADERS: Record<string, string> = {
   'content-length': 'frames the answer',
   'transfer-encoding': 'frames the answer',
@@ -47,6 +48,7 @@ const OWN_HEADERS: Record<string, string> = {
   'keep-alive': 'frames the answer',
   upgrade: 'frames the answer',
   trailer: 'frames the answer',
+  'content-type': 'says the answer is JSON, as Portkey\'s envelope always is',
   [FAULT_HEADER]: 'marks every injected answer already',
   'retry-after': 'is given as retry_after',
 }

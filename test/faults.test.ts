@@ -131,6 +131,7 @@ t.test('bad rules are refused naming the field, and add nothing', async t => {
     [{ path: '/api-keys', status: 500, headers: { 'x a': '1' } }, /^Invalid body field headers\.x a: a header name is an HTTP token/],
     [{ path: '/api-keys', status: 500, headers: { ['x'.repeat(101)]: '1' } }, /^Invalid body field headers\.x{101}: a header name is an HTTP token of 1 to 100/],
     [{ path: '/api-keys', status: 500, headers: { 'Content-Length': '5' } }, /^Invalid body field headers\.Content-Length: is set by the stand-in: it frames the answer/],
+    [{ path: '/api-keys', status: 502, headers: { 'Content-Type': 'text/html' } }, /^Invalid body field headers\.Content-Type: is set by the stand-in: it says the answer is JSON/],
     [{ path: '/api-keys', status: 500, headers: { 'x-portkey-mock-fault': '9' } }, /^Invalid body field headers\.x-portkey-mock-fault: is set by the stand-in/],
     [{ path: '/api-keys', status: 429, headers: { 'retry-after': '5' } }, /^Invalid body field headers\.retry-after: is set by the stand-in: it is given as retry_after/],
     [{ path: '/api-keys', status: 500, headers: { 'X-A': '1', 'x-a': '2' } }, /^Invalid body field headers\.x-a: is X-A again/],
