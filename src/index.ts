@@ -162,8 +162,8 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
       real: () => { app.clock.real() },
     },
     faults: {
-      // A copy: the rule kept is not the caller's object, which it may change later.
-      add: rule => app.faults.add(checkedInput(addFault, 'body', { ...rule })),
+      // A copy, its headers too: the rule kept is not the caller's object, which it may change later.
+      add: rule => app.faults.add(checkedInput(addFault, 'body', { ...rule, ...isMap(rule.headers) ? { headers: { ...rule.headers } } : {} })),
       list: () => app.faults.list(),
       remove: id => app.faults.remove(checkedInput(deleteFault, 'params', { id }).id),
       clear: () => { app.faults.clear() },
@@ -188,6 +188,9 @@ function optionProblems (options: MockServerOptions): string[] {
   if (deterministic !== undefined && typeof deterministic !== 'boolean' && typeof deterministic !== 'number') problems.push('deterministic: must be boolean or integer')
   return problems
 }
+
+/** An object of names and values (JSON's), not an array or null. */
+const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
 const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { authorization: `Bearer ${config.adminToken}` }
 

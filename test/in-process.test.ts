@@ -93,8 +93,11 @@ t.test('a fault fires exactly N times, the SDK raises its error class, and the j
   t.same(server.requests.list({ operation_id: 'listApiKeys' }), sent, 'by the operation reached')
   t.same(server.requests.list({ operation_id: 'retrieveApiKey' }), [])
   t.notOk(JSON.stringify(sent).includes(admin), 'no secret in the journal')
-  const other = server.faults.add({ path: '/configs', status: 500, headers: { 'x-portkey-trace-id': 'trace-1' } })
-  t.equal((await fetch(`${server.url}/v1/configs`, { headers: { 'x-portkey-api-key': admin } })).headers.get('x-portkey-trace-id'), 'trace-1', 'a rule\'s header on its answer')
+  const headers = { 'x-portkey-trace-id': 'trace-1' }
+  const other = server.faults.add({ path: '/configs', status: 500, headers })
+  headers['x-portkey-trace-id'] = 'changed after'
+  t.equal((await fetch(`${server.url}/v1/configs`, { headers: { 'x-portkey-api-key': admin } })).headers.get('x-portkey-trace-id'), 'trace-1', 'a rule\'s header on its answer, as it was added')
+  t.same(server.faults.list().find(kept => kept.id === other.id)?.rule.headers, { 'x-portkey-trace-id': 'trace-1' })
   t.match(server.faults.remove(fault.id), { id: fault.id, matched: 3, fired: 2 }, 'removed, as it stood')
   t.same(server.faults.list().map(kept => kept.id), [other.id], 'the other rule stays')
   server.faults.clear()
