@@ -1,11 +1,12 @@
 // The journal's cost counted, not timed: valgrind's cachegrind counts the instructions a key read
-// runs (and simulated cache misses), which do not move with the machine's load as rates do. For
-// each journal size (JOURNALS, `1000,0` by default), a server of bench/server.mjs (1,000 keys) runs
-// under cachegrind twice, loaded over ten kept-alive connections with 12,000 reads and with 42,000;
-// the difference of the two counts is 30,000 reads in a steady state. V8 runs with --predictable,
-// so that its collector works at the same points of the load; the collector's and the compiler's
-// functions still vary by ~2,000 instructions a read between runs, so they are counted apart from
-// the rest. Needs valgrind (cg_diff, cg_annotate); takes ~4 minutes. Run on the built app (dist/).
+// runs (and simulated cache misses, of instructions as of data), which do not move with the
+// machine's load as rates do. For each journal size (JOURNALS, `1000,0` by default), a server of
+// bench/server.mjs (1,000 keys) runs under cachegrind twice, loaded over ten kept-alive connections
+// with 12,000 reads and with 42,000; the difference of the two counts is 30,000 reads in a steady
+// state. V8 runs with --predictable, so that its collector works at the same points of the load;
+// the collector's and the compiler's functions still vary by ~2,000 instructions a read between
+// runs, so they are counted apart from the rest. Needs valgrind (cg_diff, cg_annotate); takes ~4
+// minutes. Run on the built app (dist/).
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, get } from 'node:http'
@@ -20,8 +21,9 @@ const admin = { 'x-portkey-api-key': 'admin-dev-key-portkey-mock-000001' }
 const sizes = (process.env.JOURNALS ?? '1000,0').split(',')
 const root = fileURLToPath(new URL('..', import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-instructions-'))
-// A first-level data cache of 32 KB and a second level of 1 MB, as these machines have.
-const CACHES = ['--D1=32768,8,64', '--LL=1048576,16,64']
+// First-level instruction and data caches of 32 KB and a second level of 1 MB, as each core of these
+// machines has (cachegrind simulates two levels: their shared 32 MB third is left out).
+const CACHES = ['--I1=32768,8,64', '--D1=32768,8,64', '--LL=1048576,16,64']
 const COLLECTOR = /Scaveng|Mark|Sweep|Evacuat|Remembered|Slot|HashSeed|IterateObjectCache|SizeFromMap|Worklist|LiveObject|RecordWrite|Heap::|heap::|BodyDescriptor|Visit|PagedSpace|NewSpace|LargeObject|FreeList|Collector|GCTracer|Weak|Ephemeron|Root/
 const COMPILER = /compiler::|AstValueFactory|Parser|Scanner|Bytecode|[Mm]aglev|Compile|Zone|Deoptimiz|interpreter::/
 
@@ -57,14 +59,14 @@ async function count (size, reads, out) {
 function split (first, second, reads) {
   const diff = `${second}.diff`
   writeFileSync(diff, execFileSync('cg_diff', [first, second], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }))
-  const table = execFileSync('cg_annotate', ['--show=Ir,D1mr,D1mw,DLmr,DLmw', '--threshold=0', '--auto=no', diff], { encoding: 'utf8', maxBuffer: 1 << 28 })
-  const sums = { rest: [0, 0, 0, 0, 0], collector: [0, 0, 0, 0, 0], compiler: [0, 0, 0, 0, 0] }
+  const table = execFileSync('cg_annotate', ['--show=Ir,I1mr,D1mr,D1mw,DLmr,DLmw', '--threshold=0', '--auto=no', diff], { encoding: 'utf8', maxBuffer: 1 << 28 })
+  const sums = { rest: [0, 0, 0, 0, 0, 0], collector: [0, 0, 0, 0, 0, 0], compiler: [0, 0, 0, 0, 0, 0] }
   for (const line of table.split('\n')) {
     const cells = line.replace(/\([^)]*\)/g, '').trim().split(/\s+/)
-    if (cells.length < 6 || !/^-?[\d,]+$/.test(cells[0]) || line.includes('PROGRAM TOTALS')) continue
-    const name = cells.slice(5).join(' ')
+    if (cells.length < 7 || !/^-?[\d,]+$/.test(cells[0]) || line.includes('PROGRAM TOTALS')) continue
+    const name = cells.slice(6).join(' ')
     const kind = COLLECTOR.test(name) ? 'collector' : COMPILER.test(name) ? 'compiler' : 'rest'
-    for (let i = 0; i < 5; i++) sums[kind][i] += Number(cells[i].replaceAll(',', ''))
+    for (let i = 0; i < 6; i++) sums[kind][i] += Number(cells[i].replaceAll(',', ''))
   }
   return Object.fromEntries(Object.entries(sums).map(([kind, values]) => [kind, values.map(value => value / reads)]))
 }
@@ -76,7 +78,7 @@ try {
     return [size, split(outs[0], outs[1], READS[1] - READS[0])]
   }))
   console.log(`a key read at 1,000 keys, ${READS[1] - READS[0]} reads in a steady state, counted by cachegrind`)
-  console.log(`${'journal size'.padEnd(14)}${'who'.padEnd(11)}${['instructions', 'D1 read misses', 'D1 write misses', 'L2 read misses', 'L2 write misses'].map(h => h.padStart(17)).join('')}`)
+  console.log(`${'journal size'.padEnd(14)}${'who'.padEnd(11)}${['instructions', 'I1 misses', 'D1 read misses', 'D1 write misses', 'L2 read misses', 'L2 write misses'].map(h => h.padStart(17)).join('')}`)
   for (const [size, sums] of results) {
     for (const [kind, values] of Object.entries(sums)) {
       console.log(`${size.padEnd(14)}${kind.padEnd(11)}${values.map(value => value.toFixed(value < 1000 ? 1 : 0).padStart(17)).join('')}`)
