@@ -133,6 +133,16 @@ t.test('what the SDK sent over HTTP, as it sent it', async t => {
   t.match(entry.request.headers, { 'x-portkey-runtime': /.+/, 'content-type': 'application/json' }, 'the SDK\'s own headers')
 })
 
+t.test('how long a request took: from its arrival to its answer sent, however long after it the journal is read', async t => {
+  const app = await build(t)
+  const base = await listen(app)
+  await call(app, undefined, { method: 'POST', url: '/__mock/faults', payload: { path: '/configs', latency_ms: 120, times: 1 } })
+  t.equal((await fetch(`${base}/v1/configs`, { headers: { 'x-portkey-api-key': DEV.admin } })).status, 200)
+  await new Promise(resolve => setTimeout(resolve, 300))
+  const [entry] = (await journal(app, '?path=/configs')).body.data
+  t.ok(entry.duration_ms >= 115 && entry.duration_ms < 250, `delayed ~120 ms, not the 300 before the journal was read (${entry.duration_ms})`)
+})
+
 t.test('bounded by the bytes it keeps too: a few large answers push the oldest out', async t => {
   const journal = new Journal(100, 1000)
   const entry = (n: number) => ({
