@@ -8,6 +8,9 @@ declare module 'fastify' {
   }
 }
 
+/** A JSON value that is an object: not null, not an array. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
 /** The deepest nesting of objects and arrays a JSON body may have; Portkey's bodies need a few levels. */
 const MAX_DEPTH = 64
 const IDENTITY = /^\s*identity\s*$/i

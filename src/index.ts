@@ -3,6 +3,7 @@
 import { isDate } from 'node:util/types'
 import type { Static } from '@sinclair/typebox'
 import { buildApp } from './app.js'
+import { isJsonObject } from './body.js'
 import { defaultConfig, type Config } from './config.js'
 import { badRequest, PortkeyError, validationMessage } from './errors.js'
 import { listenOn } from './http.js'
@@ -163,7 +164,7 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
     },
     faults: {
       // A copy, its headers too: the rule kept is not the caller's object, which it may change later.
-      add: rule => app.faults.add(checkedInput(addFault, 'body', { ...rule, ...isMap(rule.headers) ? { headers: { ...rule.headers } } : {} })),
+      add: rule => app.faults.add(checkedInput(addFault, 'body', { ...rule, ...isJsonObject(rule.headers) ? { headers: { ...rule.headers } } : {} })),
       list: () => app.faults.list(),
       remove: id => app.faults.remove(checkedInput(deleteFault, 'params', { id }).id),
       clear: () => { app.faults.clear() },
@@ -188,9 +189,6 @@ function optionProblems (options: MockServerOptions): string[] {
   if (deterministic !== undefined && typeof deterministic !== 'boolean' && typeof deterministic !== 'number') problems.push('deterministic: must be boolean or integer')
   return problems
 }
-
-/** An object of names and values (JSON's), not an array or null. */
-const isMap = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
 const adminHeaders = (config: Config) => config.adminToken === '' ? {} : { authorization: `Bearer ${config.adminToken}` }
 

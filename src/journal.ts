@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { isJsonObject } from './body.js'
 import { isOwnRoute } from './platform/serve.js'
 import type { JournalEntry } from './schemas/generated.js'
 import { maskSecret } from './secrets.js'
@@ -268,9 +269,8 @@ export class Journal {
 /** Buffer's writes of one encoding (see #write()), which Node's types do not declare. */
 type EncodingWrites = Buffer & Record<'latin1Write' | 'ucs2Write', (text: string, offset: number) => number>
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 /** A body as the contract keeps it, an object: a JSON value that is not one is wrapped as {value}. */
-const asObject = (value: unknown): Record<string, unknown> => isObject(value) ? value : { value }
+const asObject = (value: unknown): Record<string, unknown> => isJsonObject(value) ? value : { value }
 
 function parseOrWrap (text: string): Record<string, unknown> {
   try {
