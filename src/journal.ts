@@ -75,10 +75,10 @@ export class Journal {
   /** Bytes of the entry's text. */
   readonly #bytes: Int32Array
   /**
-   * Where the url ends and where the body does, in UTF-16 units of the text; what follows is the
-   * answer. A body is never empty (`{}` at least), so equal ends mean none.
+   * The body's length in UTF-16 units, after the url's room; what follows is the answer. A body is
+   * never empty (`{}` at least), so 0 means none.
    */
-  readonly #ends: Int32Array
+  readonly #bodyLengths: Int32Array
   /** 1 where the text is kept as UTF-16, 0 where as latin1. */
   readonly #wide: Uint8Array
   readonly #numbers: Float64Array
@@ -100,7 +100,7 @@ export class Journal {
   constructor (readonly size: number, readonly maxBytes = MAX_BYTES) {
     this.#starts = new Float64Array(size)
     this.#bytes = new Int32Array(size)
-    this.#ends = new Int32Array(size * 2)
+    this.#bodyLengths = new Int32Array(size)
     this.#wide = new Uint8Array(size)
     this.#numbers = new Float64Array(size * NUMBERS)
     this.#shared = new Array<string | null>(size * SHARED).fill(null)
@@ -185,8 +185,7 @@ export class Journal {
     this.#starts[slot] = start
     this.#end = alone ? start + this.maxBytes : start + room
     this.#bytes[slot] = room
-    this.#ends[slot * 2] = entry.url.length
-    this.#ends[slot * 2 + 1] = entry.url.length + bodyLength
+    this.#bodyLengths[slot] = bodyLength
     this.#wide[slot] = wide ? 1 : 0
     const shared = slot * SHARED
     this.#shared[shared] = entry.method
@@ -226,12 +225,12 @@ export class Journal {
       const [id, at, status, durationMs] = this.#numbers.subarray(slot * NUMBERS, (slot + 1) * NUMBERS)
       if (filter.status !== undefined && status !== filter.status) continue
       const [chunk, offset] = this.#isAlone(slot) ? [this.#alone!, 0] : [this.#ring!, this.#starts[slot] % this.maxBytes]
-      const [urlEnd, bodyEnd] = this.#ends.subarray(slot * 2, slot * 2 + 2)
+      const [method, apiKeyId, operationId, headers, url] = this.#shared.slice(slot * SHARED, (slot + 1) * SHARED) as [string, string | null, string | null, string, string]
       const wide = this.#wide[slot] === 1
       // From the end of the url's room: the body, then the answer.
-      const text = chunk.toString(wide ? 'utf16le' : 'latin1', offset + urlEnd * (wide ? 2 : 1), offset + this.#bytes[slot])
-      const body = bodyEnd > urlEnd ? text.slice(0, bodyEnd - urlEnd) : null
-      const [method, apiKeyId, operationId, headers, url] = this.#shared.slice(slot * SHARED, (slot + 1) * SHARED) as [string, string | null, string | null, string, string]
+      const text = chunk.toString(wide ? 'utf16le' : 'latin1', offset + url.length * (wide ? 2 : 1), offset + this.#bytes[slot])
+      const bodyLength = this.#bodyLengths[slot]
+      const body = bodyLength > 0 ? text.slice(0, bodyLength) : null
       const [path, query = ''] = url.split('?', 2)
       if (filter.method !== undefined && method !== filter.method) continue
       if (filter.path !== undefined && !path.includes(filter.path)) continue
@@ -249,7 +248,7 @@ export class Journal {
         api_key_id: apiKeyId,
         operation_id: operationId,
         request: { headers: headersOf(headers), body: body === null ? null : JSON.parse(body) as Record<string, unknown> },
-        response: { body: parseOrWrap(text.slice(bodyEnd - urlEnd)) },
+        response: { body: parseOrWrap(text.slice(bodyLength)) },
       })
     }
     return found
