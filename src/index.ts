@@ -89,6 +89,7 @@ export interface MockServer {
     freeze(): void
     real(): void
   }
+  /** Rules as they stand when answered, with how often each matched and fired: copies, as the routes' are. */
   faults: {
     add(rule: MockFaultRule): MockFault
     list(): MockFault[]
@@ -163,9 +164,10 @@ export async function startMockServer (options: MockServerOptions = {}): Promise
       real: () => { app.clock.real() },
     },
     faults: {
-      // A copy, its headers too: the rule kept is not the caller's object, which it may change later.
-      add: rule => app.faults.add(checkedInput(addFault, 'body', { ...rule, ...isJsonObject(rule.headers) ? { headers: { ...rule.headers } } : {} })),
-      list: () => app.faults.list(),
+      // Copies both ways, as the routes' JSON is: the rule kept is not the caller's object, which it
+      // may change later, and what is answered is the rule as it stands, not the one kept.
+      add: rule => structuredClone(app.faults.add(checkedInput(addFault, 'body', { ...rule, ...isJsonObject(rule.headers) ? { headers: { ...rule.headers } } : {} }))),
+      list: () => structuredClone(app.faults.list()),
       remove: id => app.faults.remove(checkedInput(deleteFault, 'params', { id }).id),
       clear: () => { app.faults.clear() },
     },

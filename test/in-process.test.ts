@@ -268,4 +268,11 @@ t.test('bad input to a control is refused as its route refuses it, naming the fi
   t.equal(await state(), before, 'nothing changed')
   rule.latency_ms = 60_000
   t.match(server.faults.list(), [{ rule: { latency_ms: 1 } }], 'a rule kept is a copy of the one given')
+  const [listed] = server.faults.list()
+  listed.rule.latency_ms = 60_000
+  listed.fired = 5
+  t.match(server.faults.list(), [{ rule: { latency_ms: 1 }, fired: 0 }], 'a rule listed is a copy of the one kept')
+  const added = server.faults.add({ path: '/configs', latency_ms: 2 })
+  added.rule.latency_ms = 60_000
+  t.match(server.faults.list()[1], { id: added.id, rule: { latency_ms: 2 } }, 'so is the rule add() answers')
 })
