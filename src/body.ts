@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { badRequest, unsupportedEncoding, unsupportedMediaType } from './errors.js'
 
@@ -37,6 +38,10 @@ function nestsDeeperThan (limit: number, text: string): boolean {
   return false
 }
 
+// Bytes that are not UTF-8, which JSON must be (RFC 8259): read as UTF-8 regardless, each would
+// become U+FFFD, and a name sent in latin1 would be kept altered without a word.
+const notUtf8 = (): Error => badRequest('Invalid body: not UTF-8, which JSON must be')
+
 // Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET, and
 // `curl -d ''` sends an empty form: an empty body is no body, whatever its type. Anything else is
 // checked for depth, then goes to Fastify's own parser, which refuses prototype poisoning. The size
@@ -47,9 +52,11 @@ export function parseJsonBodies (app: FastifyInstance): void {
   app.removeContentTypeParser('text/plain')
   app.decorateRequest('unparsedBody', null)
   const parseJson = app.getDefaultJsonParser('error', 'error')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const bytes = body as Buffer
+    const text = bytes.toString('utf8')
     if (text === '') done(null, undefined)
+    else if (!isUtf8(bytes)) done(unparsed(request, text, compressed(request) ?? notUtf8()), undefined)
     else if (nestsDeeperThan(MAX_DEPTH, text)) done(unparsed(request, text, compressed(request) ?? badRequest(`Invalid body: nested deeper than ${MAX_DEPTH} levels`)), undefined)
     else parseJson(request, text, (error, value) => { done(error === null ? null : unparsed(request, text, compressed(request) ?? notJson(text)), value) })
   })

@@ -54,6 +54,42 @@ t.test('a gzipped JSON body is a 415 naming its coding', async t => {
   t.same(await answer.json(), { success: false, data: { message: 'Unsupported Media Type: a body must be sent uncompressed, not with Content-Encoding "gzip"', errorCode: 'AB01' } })
 })
 
+t.test('a JSON body whose bytes are not UTF-8 is a 400 that says so, and nothing is made; UTF-8 split across packets is kept whole', async t => {
+  const app = await build(t)
+  const base = await listen(app)
+  const admin = { 'x-portkey-api-key': DEV.admin }
+  const total = async () => (await (await fetch(`${base}/v1/api-keys`, { headers: admin })).json()).total as number
+  const before = await total()
+  for (const type of ['application/json', 'application/json; charset=iso-8859-1']) {
+    const refused = await fetch(`${base}/v1/api-keys/organisation/service`, {
+      method: 'POST',
+      headers: { ...admin, 'content-type': type },
+      body: Buffer.from('{"name":"caf\xe9","scopes":["completions.write"]}', 'latin1'),
+    })
+    t.equal(refused.status, 400, type)
+    t.same(await refused.json(), { success: false, data: { message: 'Invalid body: not UTF-8, which JSON must be', errorCode: 'AB01' } })
+  }
+  t.equal(await total(), before, 'no key made')
+  t.same(app.journal.list({ method: 'POST' })[0].request.body, { text: '{"name":"caf\ufffd","scopes":["completions.write"]}' }, 'the journal keeps what was sent, as far as it reads')
+
+  const body = Buffer.from('{"name":"café 🔑","scopes":["completions.write"]}')
+  const cut = body.indexOf('é') + 1
+  const head = `POST /v1/api-keys/organisation/service HTTP/1.1\r\nHost: x\r\nx-portkey-api-key: ${DEV.admin}\r\n` +
+    `Content-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`
+  const url = new URL(base)
+  const socket = connect(Number(url.port), url.hostname)
+  let text = ''
+  socket.setEncoding('utf8').on('data', chunk => { text += chunk })
+  await once(socket, 'connect')
+  socket.write(Buffer.concat([Buffer.from(head), body.subarray(0, cut)]))
+  await new Promise(resolve => setTimeout(resolve, 50))
+  socket.end(body.subarray(cut))
+  await once(socket, 'close')
+  const made = JSON.parse(text.split('\r\n\r\n')[1])
+  const read = await (await fetch(`${base}/v1/api-keys/${made.id}`, { headers: admin })).json()
+  t.equal(read.name, 'café 🔑')
+})
+
 t.test('an Expect other than 100-continue is a 417 in the envelope', async t => {
   const base = await listen(await build(t))
   enveloped(t, await raw(base, 'GET /__mock/health HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n'), 417, 'AB01', /Expect/)
