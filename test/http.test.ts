@@ -58,7 +58,7 @@ t.test('a JSON body whose bytes are not UTF-8 is a 400 that says so, and nothing
   const app = await build(t)
   const base = await listen(app)
   const admin = { 'x-portkey-api-key': DEV.admin }
-  const total = async () => (await (await fetch(`${base}/v1/api-keys`, { headers: admin })).json()).total as number
+  const total = async () => ((await (await fetch(`${base}/v1/api-keys`, { headers: admin })).json()) as { total: number }).total
   const before = await total()
   for (const type of ['application/json', 'application/json; charset=iso-8859-1']) {
     const refused = await fetch(`${base}/v1/api-keys/organisation/service`, {
@@ -86,7 +86,7 @@ t.test('a JSON body whose bytes are not UTF-8 is a 400 that says so, and nothing
   socket.end(body.subarray(cut))
   await once(socket, 'close')
   const made = JSON.parse(text.split('\r\n\r\n')[1])
-  const read = await (await fetch(`${base}/v1/api-keys/${made.id}`, { headers: admin })).json()
+  const read = await (await fetch(`${base}/v1/api-keys/${made.id}`, { headers: admin })).json() as { name: string }
   t.equal(read.name, 'café 🔑')
 })
 
