@@ -15,7 +15,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 const fixtures = new URL('../fixtures/', import.meta.url)
 const dir = mkdtempSync(join(tmpdir(), 'portkey-mock-fixtures-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-const file = (name: string, text: string) => {
+const file = (name: string, text: string | Buffer) => {
   const path = join(dir, name)
   writeFileSync(path, text)
   return path
@@ -226,6 +226,10 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
   const bomb = t.throws(() => buildApp(defaultConfig({ seed: file('laughs.yaml', laughs), logLevel: 'silent' }))) as unknown as FixtureError
   t.type(bomb, FixtureError)
   t.same(bomb.problems, [`${join(dir, 'laughs.yaml')}: Excessive alias count indicates a resource exhaustion attack`], 'aliases that expand too far: refused, not expanded')
+  for (const [name, text, line] of [['latin1.yaml', 'organisations:\n  - name: Caf\xe9\n', 2], ['end.yaml', 'organisations:\n  - name: Caf\xe9', 2], ['first.yaml', '\xe9', 1]] as const) {
+    const latin1 = t.throws(() => buildApp(defaultConfig({ seed: file(name, Buffer.from(text, 'latin1')), logLevel: 'silent' }))) as unknown as FixtureError
+    t.same(latin1.problems, [`${join(dir, name)}:${line}: not UTF-8, which a fixture must be`], `${name}: refused by its line, not read with U+FFFD for its accents`)
+  }
   const missing = t.throws(() => buildApp(defaultConfig({ seed: join(dir, 'nope.yaml'), logLevel: 'silent' }))) as unknown as FixtureError
   t.match(missing.problems[0], /nope\.yaml: ENOENT/)
 })
