@@ -44,10 +44,10 @@ const notUtf8 = (): Error => badRequest('Invalid body: not UTF-8, which JSON mus
 
 // Clients send Content-Type: application/json with an empty body on DELETE (Terraform) and GET, and
 // `curl -d ''` sends an empty form: an empty body is no body, whatever its type. Anything else is
-// checked for depth, then goes to Fastify's own parser, which refuses prototype poisoning. The size
-// limit is Fastify's bodyLimit, checked before this. Every body is JSON: Fastify's text/plain parser
-// goes, so that a JSON text sent as text/plain (fetch's type for a string body) is a 415 naming the
-// type, not a 400 "must be object".
+// checked to be UTF-8 and for depth, then goes to Fastify's own parser, which refuses prototype
+// poisoning. The size limit is Fastify's bodyLimit, checked before this. Every body is JSON:
+// Fastify's text/plain parser goes, so that a JSON text sent as text/plain (fetch's type for a
+// string body) is a 415 naming the type, not a 400 "must be object".
 export function parseJsonBodies (app: FastifyInstance): void {
   app.removeContentTypeParser('text/plain')
   app.decorateRequest('unparsedBody', null)
