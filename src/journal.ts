@@ -92,7 +92,8 @@ export class Journal {
   #lastLines: readonly string[] = []
   #lastHeaders = ''
   // Requests answered and not yet written: when, and the reply and answer as Fastify handed them
-  // over, in an array made afresh for each HELD, so that storing them needs no write barrier.
+  // over, in an array made afresh for each HELD: stores into a young array leave the write barrier
+  // at its first check, where one kept for good grows old and each store would be remembered.
   readonly #heldTimes = new Float64Array(HELD * 2)
   #held = new Array<unknown>(HELD * 2)
   #heldCount = 0
