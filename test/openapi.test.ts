@@ -97,6 +97,10 @@ ${schemas}`
   t.throws(() => generate(doc('    X: { oneOf: [{ type: string }] }')), /keyword "oneOf" is not translated/)
   t.throws(() => generate(doc('    X: { type: string, uniqueItems: true }')), /keyword "uniqueItems"/)
   t.throws(() => generate(doc("    X: { $ref: '#/components/schemas/X' }")), /refers to itself/)
+  t.match(generate(doc("    X: { type: string, pattern: '^a', x-pattern-rule: must start with a }")), "export const patternRules: Readonly<Record<string, string>> = { '^a': 'must start with a' }", 'a pattern\'s rule in words, by the pattern')
+  t.throws(() => generate(doc("    X: { type: string, pattern: '^a' }")), /#\/components\/schemas\/X: a pattern and its x-pattern-rule go together/, 'a pattern without its rule')
+  t.throws(() => generate(doc('    X: { type: string, x-pattern-rule: must start with a }')), /go together/, 'a rule without its pattern')
+  t.throws(() => generate(doc("    X: { type: string, pattern: '^a', x-pattern-rule: must start with a }\n    Y: { type: string, pattern: '^a', x-pattern-rule: must begin with a }")), /Y: the pattern \^a has another x-pattern-rule elsewhere/)
 
   // An object extending another: the base spread into it, not restated.
   const extension = (more: string) => doc(`    Base:

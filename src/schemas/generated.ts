@@ -13,6 +13,9 @@ export const OptionalKind = Symbol.for('TypeBox.Optional') as typeof TypeBoxOpti
 // A JSON Schema value, typed as the TypeBox schema it is equivalent to.
 const typed = <T>(schema: object): T => schema as T
 
+/** What each pattern asks, by the pattern: the words a refusal says (the document's x-pattern-rule). */
+export const patternRules: Readonly<Record<string, string>> = { '^(active|archived)(,(active|archived))*$': 'must be active, archived, or both, comma separated', '^[A-Za-z0-9._-]{1,64}$': 'must be 1 to 64 letters, digits, dots, underscores or hyphens', '^/': 'must start with /', '^[\\t\\x20-\\x7e\\x80-\\xff]*$': 'must be text a header can carry: tabs and printable characters up to U+00FF, no line break or other control character', '^[a-z0-9][a-z0-9-]{0,99}$': 'must be 1 to 100 lower-case letters, digits or hyphens, the first not a hyphen' }
+
 export const ErrorResponse = typed<TObject<{
   success: TUnsafe<false>,
   data: TObject<{
