@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import type { ErrorResponse } from './schemas/generated.js'
+import { patternRules, type ErrorResponse } from './schemas/generated.js'
 import { exportError } from './exported-errors.js'
 import { DATE_TIME_RULE } from './time.js'
 
@@ -44,6 +44,10 @@ export const placeOf = (pointer: string): string =>
   pointer.split('/').slice(1).map(part => part.replaceAll('~1', '/').replaceAll('~0', '~'))
     .reduce((place, part) => /^\d+$/.test(part) ? `${place}[${part}]` : place ? `${place}.${part}` : part, '')
 
+/** What a validator's error says is wrong, with a pattern's rule in words rather than the pattern. */
+export const problemOf = (error: { keyword: string, params: Record<string, unknown>, message?: string }): string | undefined =>
+  error.keyword === 'pattern' ? patternRules[error.params.pattern as string] ?? error.message : error.message
+
 /**
  * What an object that refused an unknown field takes, as the refusal ends (` (it takes a, b)`), so
  * that a misspelt field is met with the right one; nothing where the schema is not at hand.
@@ -69,7 +73,7 @@ export function validationMessage (errors: FastifyError['validation'], part: str
   if (missing) return `Missing ${where} ${field}`
   if (extra) return `Unknown ${where} ${field}${takenFields(first as { parentSchema?: unknown })}`
   const allowed = first.params?.allowedValues as unknown[] | undefined
-  let detail = first.message
+  let detail = problemOf(first)
   // A query parameter sent twice arrives as an array of its values.
   if (part === 'querystring' && first.keyword === 'type' && Array.isArray((first as { data?: unknown }).data)) detail = 'given more than once'
   else if (first.keyword === 'format' && first.params?.format === 'date-time') detail = DATE_TIME_RULE

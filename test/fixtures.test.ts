@@ -234,6 +234,19 @@ t.test('a bad fixture is refused with every problem named by its place, and noth
   t.match(missing.problems[0], /nope\.yaml: ENOENT/)
 })
 
+t.test('a slug the contract refuses is named with the rule it breaks, in words', async t => {
+  const path = file('slugs.yaml', `organisations:
+  - name: Slugs
+    workspaces:
+      - { name: Spaced, slug: Ws One }
+    configs:
+      - { name: Dashed, slug: -pc, config: { retry: { attempts: 1 } } }
+`)
+  const error = t.throws(() => buildApp(defaultConfig({ seed: path, logLevel: 'silent' }))) as unknown as FixtureError
+  const rule = 'must be 1 to 100 lower-case letters, digits or hyphens, the first not a hyphen'
+  t.same(error.problems, [`organisations[0].workspaces[0].slug: ${rule}`, `organisations[0].configs[0].slug: ${rule}`])
+})
+
 t.test('the server refuses to start on a bad fixture: exit 2, every problem on stderr', async t => {
   const child = spawn(process.execPath, [new URL('../dist/portkey-mock.js', import.meta.url).pathname, '--port', '0', '--seed', file('bad2.yaml', BAD)])
   let stderr = ''

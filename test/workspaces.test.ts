@@ -34,7 +34,9 @@ t.test('the list: newest first, every field, filters by part of the name, the wh
   t.same(await names('status=archived'), [], 'nothing is archived')
   t.same(await names('status=archived,active'), [research.slug, shared.slug], 'either status')
   t.same(await names('page_size=1&current_page=1'), [shared.slug])
-  t.equal((await call(app, DEV.admin, { url: '/admin/workspaces?status=deleted' })).status, 400)
+  const deleted = await call(app, DEV.admin, { url: '/admin/workspaces?status=deleted' })
+  t.equal(deleted.status, 400)
+  t.equal(deleted.body.data.message, 'Invalid query parameter status: must be active, archived, or both, comma separated')
 })
 
 // A page of workspaces is remembered between writes (WorkspaceRepository.list): each write shows at
