@@ -348,13 +348,15 @@ export const patternRules: Readonly<Record<string, string>> = ${literal(patternR
   return out.join('\n')
 }
 
-// OpenAPI 3.0 to JSON Schema: `nullable` becomes a type list, component refs become definitions.
+// OpenAPI 3.0 to JSON Schema: `nullable` becomes a type list, component refs become definitions,
+// and OpenAPI's extensions (`x-pattern-rule`) go: Ajv's default strict mode refuses an unknown keyword.
 function jsonSchema (schema: unknown, visit: (name: string) => void): unknown {
   if (Array.isArray(schema)) return schema.map(s => jsonSchema(s, visit))
   if (schema === null || typeof schema !== 'object') return schema
   const { nullable, example: _, ...rest } = schema as Schema
   const out: Schema = {}
   for (const [k, v] of Object.entries(rest)) {
+    if (k.startsWith('x-')) continue
     if (k === '$ref') {
       const name = refName(v as string, 'schemas')
       visit(name)

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
 import SwaggerParser from '@apidevtools/swagger-parser'
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
 import type { RouteOptions } from 'fastify'
 import t from 'tap'
 import { parse } from 'yaml'
@@ -9,6 +11,7 @@ import { defaultConfig } from '../src/config.js'
 import { ConfigDetail, ConfigFields } from '../src/schemas/generated.js'
 import { build, call } from './helper.js'
 
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 const source = readFileSync(documentPath, 'utf8')
 
 t.test('openapi.yaml is a valid OpenAPI 3.0 document', async t => {
@@ -26,6 +29,8 @@ t.test('fixtures/fixture.schema.json is exactly the document\'s Fixture, as JSON
   const schema = JSON.parse(readFileSync(fixtureSchemaPath, 'utf8'))
   t.same(schema.definitions.FixtureApiKey.properties.scopes.items, { $ref: '#/definitions/Scope' }, 'references become definitions')
   t.same(schema.definitions.FixtureWorkspace.properties.description.type, ['string', 'null'], 'nullable becomes a type list')
+  // As a user's validator reads it: Ajv in its default strict mode refuses a keyword it does not know.
+  t.doesNotThrow(() => addFormats(new Ajv()).compile(schema), 'compiles under Ajv\'s strict mode')
 })
 
 t.test('the server serves the document, unchanged, at /openapi.json', async t => {
