@@ -176,6 +176,26 @@ t.test('an entry that would pass the end of the ring by one byte starts at its s
   t.same(read(reaching), [['n=5000', 380], ['n=4000', 382], ['n=3000', 181]], 'one that ends where the next begins keeps it')
 })
 
+t.test('over hundreds of laps of the ring, where positions are counted again from the oldest entry\'s lap, each kept entry reads back whole', async t => {
+  const journal = new Journal(3, 1000)
+  const entry = (n: number, room: number) => {
+    const answer = JSON.stringify({ pad: 'x'.repeat(room - 9 - 10) })
+    return { at: n, method: 'GET', url: `/x?n=${String(n).padStart(4, '0')}`, status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers: [], body: null, answer, answerBytes: answer.length }
+  }
+  const recorded: [string, number][] = []
+  let wrong = 0
+  for (let n = 1; n <= 3000; n++) {
+    // Rooms of 100 to 499 bytes, and now and then one larger than the whole ring, kept alone.
+    const room = n % 97 === 0 ? 1500 : 100 + (n * 37) % 400
+    journal.record(entry(n, room))
+    recorded.unshift([`n=${String(n).padStart(4, '0')}`, room - 19])
+    const kept = journal.list({}).map(e => [e.query, (e.response.body.pad as string).length])
+    if (JSON.stringify(kept) !== JSON.stringify(recorded.slice(0, kept.length)) || kept.length === 0) wrong++
+  }
+  t.equal(wrong, 0, 'after every one of 3,000 entries, the newest kept are the last recorded, their answers whole')
+  t.equal(journal.list({}).length, 3, 'and the journal\'s size still bounds it')
+})
+
 t.test('each entry keeps its own header lines, though they begin as the last one\'s did', async t => {
   const journal = new Journal(10)
   const entry = (headers: string[]) => ({ at: 0, method: 'GET', url: '/x', status: 200, durationMs: 1, apiKeyId: null, operationId: null, headers, body: null, answer: '{}' })
