@@ -217,9 +217,9 @@ export class Journal {
 
   #recount (): void {
     const from = this.#count === 0 ? this.#end : this.#starts[this.#oldest]
-    const laps = from - from % this.maxBytes
-    for (let n = 0; n < this.#count; n++) this.#starts[(this.#oldest + n) % this.size] -= laps
-    this.#end -= laps
+    const lapStart = from - from % this.maxBytes
+    for (let n = 0; n < this.#count; n++) this.#starts[(this.#oldest + n) % this.size] -= lapStart
+    this.#end -= lapStart
   }
 
   #isAlone (slot: number): boolean { return this.#bytes[slot] > this.maxBytes }
