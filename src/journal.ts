@@ -48,21 +48,21 @@ export interface Recorded {
 // Entries are kept as bytes in one ring buffer, not as objects: objects kept past a young-
 // generation collection are copied into the old generation, and kept by the thousand those copies
 // cost a read ~12% of its rate (measured: the hook without the keeping costs nothing); buffers made
-// and freed as it goes cost collections too. Each entry is one text, its body and answer, laid side
-// by side (see #write()) after room left for its url, and sliced by the url's and the body's lengths
-// in UTF-16 units when read. Texts that repeat from request to request are kept by reference
-// instead, since they are long-lived already: the method (Node's own), the caller's key id (its
-// cached credential's), the operation id (the route's) and the header text (built again only when a
-// request's header lines differ from the last one's). So is the url, which does not repeat: one
-// short text an entry costs the collector less than the native write that copied it cost a read
-// (~700 instructions fewer, by cachegrind); its room in the ring is left unwritten, so that the
-// bound on bytes counts it. Numbers sit in typed arrays, one slot an entry, in a ring of the
-// journal's size. The text is copied as V8 holds it where it can: a byte a character (latin1) when
-// the answer is ASCII (its UTF-8 byte count equal to its length) and the body holds no character
-// beyond latin1, as UTF-16 otherwise. V8 holds a text with one character beyond latin1 at
-// two bytes a character, and encoding it to UTF-8 made a record of a workspace's answer (the seed's
-// emoji) 1.1 µs, where as UTF-16 it is 0.6 (micro-benchmark).
-const SHARED = 5 // method, api key id, operation id, headers, url
+// and freed as it goes cost collections too. Each entry is one text, its url, body and answer, laid
+// side by side (see #write()), and sliced by the url's and the body's lengths in UTF-16 units when
+// read. The url is copied too, short as it is: kept by reference, a thousand of them young in every
+// scavenge made each 0.25 ms longer, and a key read stood at 0.93 of its rate without the journal,
+// where with the url copied it stands at 0.956 (paired loads). Texts that repeat from request to
+// request are kept by reference, since they are long-lived already: the method (Node's own), the
+// caller's key id (its cached credential's), the operation id (the route's) and the header text
+// (built again only when a request's header lines differ from the last one's). Numbers sit in typed
+// arrays, one slot an entry, in a ring of the journal's size. The text is copied as V8 holds it
+// where it can: a byte a character (latin1) when the answer is ASCII (its UTF-8 byte count equal to
+// its length) and the url and the body hold no character beyond latin1, as UTF-16 otherwise. V8
+// holds a text with one character beyond latin1 at two bytes a character, and encoding it to UTF-8
+// made a record of a workspace's answer (the seed's emoji) 1.1 µs, where as UTF-16 it is 0.6
+// (micro-benchmark).
+const SHARED = 4 // method, api key id, operation id, headers
 const NUMBERS = 4 // id, at, status, duration
 /** Requests held back before they are written (see hold()). */
 const HELD = 16
@@ -76,9 +76,11 @@ export class Journal {
   #end = 0
   /** Bytes of the entry's text. */
   readonly #bytes: Int32Array
+  /** The url's length in UTF-16 units, where the entry's text starts. */
+  readonly #urlLengths: Int32Array
   /**
-   * The body's length in UTF-16 units, after the url's room; what follows is the answer. A body is
-   * never empty (`{}` at least), so 0 means none.
+   * The body's length in UTF-16 units, after the url; what follows is the answer. A body is never
+   * empty (`{}` at least), so 0 means none.
    */
   readonly #bodyLengths: Int32Array
   /** 1 where the text is kept as UTF-16, 0 where as latin1. */
@@ -103,6 +105,7 @@ export class Journal {
   constructor (readonly size: number, readonly maxBytes = MAX_BYTES) {
     this.#starts = new Float64Array(size)
     this.#bytes = new Int32Array(size)
+    this.#urlLengths = new Int32Array(size)
     this.#bodyLengths = new Int32Array(size)
     this.#wide = new Uint8Array(size)
     this.#numbers = new Float64Array(size * NUMBERS)
@@ -152,9 +155,10 @@ export class Journal {
   #write (entry: Recorded): void {
     const body = entry.body == null ? null : JSON.stringify(asObject(entry.body))
     const bodyLength = body === null ? 0 : body.length
-    const wide = entry.answerBytes !== entry.answer.length || (body !== null && BEYOND_LATIN1.test(body))
+    const { url, answer } = entry
+    const wide = entry.answerBytes !== answer.length || BEYOND_LATIN1.test(url) || (body !== null && BEYOND_LATIN1.test(body))
     const unit = wide ? 2 : 1
-    const room = (entry.url.length + bodyLength + entry.answer.length) * unit
+    const room = (url.length + bodyLength + answer.length) * unit
     // Each lap starts a whole ring further on, so counted since the journal began, positions pass
     // 2^30 within seconds of a load (~128,000 key reads), and V8 then holds them as heap numbers: a
     // write took 5-8% longer (micro-benchmark). So every LAPS laps they count from the oldest's lap.
@@ -172,26 +176,29 @@ export class Journal {
 
     const buffer = alone ? (this.#alone = Buffer.allocUnsafeSlow(room)) : this.#ring ??= Buffer.allocUnsafeSlow(this.maxBytes)
     const at = alone ? 0 : start % this.maxBytes
-    // The body and the answer written apart (joined, V8 copies both into a new string first), each
-    // by Buffer's own write for its encoding rather than write(), whose checks of its arguments cost
-    // more than the copy: timed around the hook in a running server, a key read's entry took 1.6 µs
+    // The url, the body and the answer written apart (joined, V8 copies them into a new string
+    // first), each by Buffer's own write for its encoding rather than write(), whose checks of its
+    // arguments cost more than the copy: timed around the hook in a running server, a key read's entry took 1.6 µs
     // with one write() of the joined text, 1.3 with these (with the operation noted by the route).
     // They are not in Node's documentation, but have been on every Buffer since Node's first
     // releases, and serialisers (msgpackr, bson) call utf8Write, their twin.
     const writable = buffer as EncodingWrites
-    const bodyAt = at + entry.url.length * unit
+    const bodyAt = at + url.length * unit
     if (wide) {
+      writable.ucs2Write(url, at)
       if (body !== null) writable.ucs2Write(body, bodyAt)
-      writable.ucs2Write(entry.answer, bodyAt + bodyLength * 2)
+      writable.ucs2Write(answer, bodyAt + bodyLength * 2)
     } else {
+      writable.latin1Write(url, at)
       if (body !== null) writable.latin1Write(body, bodyAt)
-      writable.latin1Write(entry.answer, bodyAt + bodyLength)
+      writable.latin1Write(answer, bodyAt + bodyLength)
     }
 
     const slot = (this.#oldest + this.#count++) % this.size
     this.#starts[slot] = start
     this.#end = alone ? start + this.maxBytes : start + room
     this.#bytes[slot] = room
+    this.#urlLengths[slot] = url.length
     this.#bodyLengths[slot] = bodyLength
     this.#wide[slot] = wide ? 1 : 0
     const shared = slot * SHARED
@@ -199,7 +206,6 @@ export class Journal {
     this.#shared[shared + 1] = entry.apiKeyId
     this.#shared[shared + 2] = entry.operationId
     this.#shared[shared + 3] = this.#headerText(entry.headers)
-    this.#shared[shared + 4] = entry.url
     const numbers = slot * NUMBERS
     this.#numbers[numbers] = this.#next++
     this.#numbers[numbers + 1] = entry.at
@@ -239,13 +245,13 @@ export class Journal {
       const [id, at, status, durationMs] = this.#numbers.subarray(slot * NUMBERS, (slot + 1) * NUMBERS)
       if (filter.status !== undefined && status !== filter.status) continue
       const [chunk, offset] = this.#isAlone(slot) ? [this.#alone!, 0] : [this.#ring!, this.#starts[slot] % this.maxBytes]
-      const [method, apiKeyId, operationId, headers, url] = this.#shared.slice(slot * SHARED, (slot + 1) * SHARED) as [string, string | null, string | null, string, string]
-      const wide = this.#wide[slot] === 1
-      // From the end of the url's room: the body, then the answer.
-      const text = chunk.toString(wide ? 'utf16le' : 'latin1', offset + url.length * (wide ? 2 : 1), offset + this.#bytes[slot])
+      const [method, apiKeyId, operationId, headers] = this.#shared.slice(slot * SHARED, (slot + 1) * SHARED) as [string, string | null, string | null, string]
+      // The url, the body, then the answer.
+      const text = chunk.toString(this.#wide[slot] === 1 ? 'utf16le' : 'latin1', offset, offset + this.#bytes[slot])
+      const urlLength = this.#urlLengths[slot]
       const bodyLength = this.#bodyLengths[slot]
-      const body = bodyLength > 0 ? text.slice(0, bodyLength) : null
-      const [path, query = ''] = url.split('?', 2)
+      const body = bodyLength > 0 ? text.slice(urlLength, urlLength + bodyLength) : null
+      const [path, query = ''] = text.slice(0, urlLength).split('?', 2)
       if (filter.method !== undefined && method !== filter.method) continue
       if (filter.path !== undefined && !path.includes(filter.path)) continue
       if (filter.apiKeyId !== undefined && apiKeyId !== filter.apiKeyId) continue
@@ -262,7 +268,7 @@ export class Journal {
         api_key_id: apiKeyId,
         operation_id: operationId,
         request: { headers: headersOf(headers), body: body === null ? null : JSON.parse(body) as Record<string, unknown> },
-        response: { body: parseOrWrap(text.slice(bodyLength)) },
+        response: { body: parseOrWrap(text.slice(urlLength + bodyLength)) },
       })
     }
     return found
