@@ -51,17 +51,17 @@ export interface Recorded {
 // and freed as it goes cost collections too. Each entry is one text, its url, body and answer, laid
 // side by side (see #write()), and sliced by the url's and the body's lengths in UTF-16 units when
 // read. The url is copied too, short as it is: kept by reference, a thousand of them young in every
-// scavenge made each 0.25 ms longer, and a key read stood at 0.93 of its rate without the journal,
-// where with the url copied it stands at 0.956 (paired loads). Texts that repeat from request to
-// request are kept by reference, since they are long-lived already: the method (Node's own), the
-// caller's key id (its cached credential's), the operation id (the route's) and the header text
-// (built again only when a request's header lines differ from the last one's). Numbers sit in typed
-// arrays, one slot an entry, in a ring of the journal's size. The text is copied as V8 holds it
-// where it can: a byte a character (latin1) when the answer is ASCII (its UTF-8 byte count equal to
-// its length) and the url and the body hold no character beyond latin1, as UTF-16 otherwise. V8
-// holds a text with one character beyond latin1 at two bytes a character, and encoding it to UTF-8
-// made a record of a workspace's answer (the seed's emoji) 1.1 µs, where as UTF-16 it is 0.6
-// (micro-benchmark).
+// scavenge made each 0.25 ms longer, and a key read stood at 0.90-0.94 of its rate without the
+// journal, where with the url copied it stands at 0.94-0.97 (paired loads, four runs). Texts that
+// repeat from request to request are kept by reference, since they are long-lived already: the
+// method (Node's own), the caller's key id (its cached credential's), the operation id (the
+// route's) and the header text (built again only when a request's header lines differ from the last
+// one's). Numbers sit in typed arrays, one slot an entry, in a ring of the journal's size. The text
+// is copied as V8 holds it where it can: a byte a character (latin1) when the answer is ASCII (its
+// UTF-8 byte count equal to its length) and the url and the body hold no character beyond latin1,
+// as UTF-16 otherwise. V8 holds a text with one character beyond latin1 at two bytes a character,
+// and encoding it to UTF-8 made a record of a workspace's answer (the seed's emoji) 1.1 µs, where as
+// UTF-16 it is 0.6 (micro-benchmark).
 const SHARED = 4 // method, api key id, operation id, headers
 const NUMBERS = 4 // id, at, status, duration
 /** Requests held back before they are written (see hold()). */
@@ -178,10 +178,10 @@ export class Journal {
     const at = alone ? 0 : start % this.maxBytes
     // The url, the body and the answer written apart (joined, V8 copies them into a new string
     // first), each by Buffer's own write for its encoding rather than write(), whose checks of its
-    // arguments cost more than the copy: timed around the hook in a running server, a key read's entry took 1.6 µs
-    // with one write() of the joined text, 1.3 with these (with the operation noted by the route).
-    // They are not in Node's documentation, but have been on every Buffer since Node's first
-    // releases, and serialisers (msgpackr, bson) call utf8Write, their twin.
+    // arguments cost more than the copy: timed around the hook in a running server, a key read's
+    // entry took 1.6 µs with one write() of the joined text, 1.3 with these (with the operation
+    // noted by the route). They are not in Node's documentation, but have been on every Buffer since
+    // Node's first releases, and serialisers (msgpackr, bson) call utf8Write, their twin.
     const writable = buffer as EncodingWrites
     const bodyAt = at + url.length * unit
     if (wide) {
