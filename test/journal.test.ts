@@ -255,7 +255,7 @@ t.test('answers read back as given, whether kept as ASCII or as UTF-16, and what
   t.same(read, answers.flatMap(answer => [JSON.parse(answer), JSON.parse(answer)]))
 })
 
-t.test('url, body and answer read back as given, whichever of them holds text beyond latin1 (a url can only through record(): Node and light-my-request hand on latin1)', async t => {
+t.test('url, body and answer read back as given, whichever of them holds text beyond latin1 (a url can hold such text only when given to record(): Node and light-my-request hand on latin1)', async t => {
   const journal = new Journal(50)
   const bodies = [null, { name: 'ascii' }, { name: 'Équipe ÿ' }, { name: '研究 🚀' }]
   const answers = [JSON.stringify({ id: 'ascii' }), JSON.stringify({ name: '🔬 Research' })]
