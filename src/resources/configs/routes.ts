@@ -32,7 +32,7 @@ export default async function configs (app: FastifyInstance): Promise<void> {
       id: random.uuid(),
       organisation_id: caller.organisationId,
       workspace_id: workspaceId,
-      slug: slugFor('pc', body.name, 'config', random),
+      slug: slugFor('pc', body.name, 'config', random, slug => store.configs.find(caller.organisationId, slug) !== undefined),
       name: body.name,
       is_default: body.isDefault ?? 0,
       status: 'active',

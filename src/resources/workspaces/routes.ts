@@ -50,7 +50,7 @@ export default async function workspaces (app: FastifyInstance): Promise<void> {
     const workspace = newWorkspace({
       id: random.uuid(),
       organisation_id: caller.organisationId,
-      slug: slugFor('ws', body.name, 'workspace', random),
+      slug: slugFor('ws', body.name, 'workspace', random, slug => store.workspaces.find(caller.organisationId, slug) !== undefined),
       name: body.name,
       ...settingsOf(body),
       created_at: clock.now(),
